@@ -1,0 +1,193 @@
+import type { OpenAIResponseHeaders } from '../internal-types.ts';
+import { parseResetDuration } from './duration.ts';
+import { firstListElement, parseCount, parseNonNegativeDecimal, parseRetryAfter, parseRetryAfterMs, parseToken } from './values.ts';
+
+/**
+ * Reads the OpenAI headers out of the response headers undici publishes on
+ * `undici:request:headers`, in either shape it uses:
+ * - HTTP/1: a flat array `[name, value, name, value, ...]` of Buffers (or strings);
+ * - HTTP/2 (undici 8, Node 26's global fetch): a plain object of lower-case names, where a
+ *   repeated header is an array or already joined with ", ".
+ *
+ * Only the ~17 names we want are ever decoded: other headers cost a length lookup.
+ */
+export function readResponseHeaders(raw: unknown, now: number = Date.now()): OpenAIResponseHeaders {
+  const out = emptyHeaders();
+  const pending: PendingValues = { retryAfter: undefined, date: undefined, requestIdFallback: undefined };
+  if (Array.isArray(raw)) readFlatArray(raw, out, pending);
+  else if (raw !== null && typeof raw === 'object') readObject(raw as Record<string, unknown>, out, pending);
+  if (out.requestId === undefined) out.requestId = pending.requestIdFallback;
+  if (out.retryAfter === undefined && pending.retryAfter !== undefined) {
+    out.retryAfter = parseRetryAfter(pending.retryAfter, pending.date, now);
+  }
+  return out;
+}
+
+export function emptyHeaders(): OpenAIResponseHeaders {
+  return {
+    requestId: undefined,
+    organization: undefined,
+    project: undefined,
+    version: undefined,
+    processingMs: undefined,
+    requestsLimit: undefined,
+    requestsRemaining: undefined,
+    requestsReset: undefined,
+    tokensLimit: undefined,
+    tokensRemaining: undefined,
+    tokensReset: undefined,
+    retryAfter: undefined,
+    eventStream: false,
+  };
+}
+
+/** Values that need another header before they can be parsed, or only serve as fallbacks. */
+interface PendingValues {
+  retryAfter: string | undefined;
+  date: string | undefined;
+  requestIdFallback: string | undefined;
+}
+
+const H = {
+  requestId: 0,
+  organization: 1,
+  project: 2,
+  version: 3,
+  processingMs: 4,
+  requestsLimit: 5,
+  requestsRemaining: 6,
+  requestsReset: 7,
+  tokensLimit: 8,
+  tokensRemaining: 9,
+  tokensReset: 10,
+  retryAfterMs: 11,
+  retryAfter: 12,
+  apimRequestId: 13,
+  date: 14,
+  contentType: 15,
+} as const;
+type HeaderId = (typeof H)[keyof typeof H];
+
+const WANTED: ReadonlyArray<readonly [string, HeaderId]> = [
+  ['x-request-id', H.requestId],
+  ['openai-organization', H.organization],
+  ['openai-project', H.project],
+  ['openai-version', H.version],
+  ['openai-processing-ms', H.processingMs],
+  ['x-ratelimit-limit-requests', H.requestsLimit],
+  ['x-ratelimit-remaining-requests', H.requestsRemaining],
+  ['x-ratelimit-reset-requests', H.requestsReset],
+  ['x-ratelimit-limit-tokens', H.tokensLimit],
+  ['x-ratelimit-remaining-tokens', H.tokensRemaining],
+  ['x-ratelimit-reset-tokens', H.tokensReset],
+  ['retry-after-ms', H.retryAfterMs],
+  ['retry-after', H.retryAfter],
+  ['apim-request-id', H.apimRequestId],
+  ['date', H.date],
+  ['content-type', H.contentType],
+];
+
+const BY_NAME = new Map<string, HeaderId>(WANTED);
+
+/** Candidates indexed by name length, as lower-case bytes, so a Buffer name is never decoded. */
+const BY_LENGTH: Array<Array<readonly [Uint8Array, HeaderId]> | undefined> = [];
+for (const [name, id] of WANTED) {
+  (BY_LENGTH[name.length] ??= []).push([Buffer.from(name, 'latin1'), id]);
+}
+
+function readFlatArray(raw: readonly unknown[], out: OpenAIResponseHeaders, pending: PendingValues): void {
+  const n = raw.length - 1;
+  for (let i = 0; i < n; i += 2) {
+    const name = raw[i];
+    let id: HeaderId | undefined;
+    if (typeof name === 'string') id = BY_NAME.get(name.toLowerCase());
+    else if (name instanceof Uint8Array) id = matchBytes(name);
+    if (id === undefined) continue;
+    const value = raw[i + 1];
+    if (typeof value === 'string') apply(id, value, out, pending);
+    else if (value instanceof Uint8Array) apply(id, Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('latin1'), out, pending);
+  }
+}
+
+function matchBytes(name: Uint8Array): HeaderId | undefined {
+  const candidates = BY_LENGTH[name.length];
+  if (candidates === undefined) return undefined;
+  outer: for (const [bytes, id] of candidates) {
+    // `| 0x20` lower-cases ASCII letters and leaves '-' and digits as they are.
+    for (let j = 0; j < bytes.length; j++) {
+      if ((name[j]! | 0x20) !== bytes[j]) continue outer;
+    }
+    return id;
+  }
+  return undefined;
+}
+
+function readObject(raw: Record<string, unknown>, out: OpenAIResponseHeaders, pending: PendingValues): void {
+  for (const [name, id] of WANTED) {
+    const value = raw[name];
+    if (typeof value === 'string') apply(id, value, out, pending);
+    else if (Array.isArray(value)) {
+      for (const v of value) if (typeof v === 'string') apply(id, v, out, pending);
+    }
+  }
+}
+
+/** Keeps the first value that parses for each header; later repeats only fill gaps. */
+function apply(id: HeaderId, value: string, out: OpenAIResponseHeaders, pending: PendingValues): void {
+  switch (id) {
+    case H.requestId:
+      out.requestId ??= parseToken(value);
+      return;
+    case H.organization:
+      out.organization ??= parseToken(value);
+      return;
+    case H.project:
+      out.project ??= parseToken(value);
+      return;
+    case H.version:
+      out.version ??= parseToken(value);
+      return;
+    case H.processingMs: {
+      const ms = parseNonNegativeDecimal(value);
+      out.processingMs ??= ms === undefined ? undefined : Math.round(ms);
+      return;
+    }
+    case H.requestsLimit:
+      out.requestsLimit ??= parseCount(value);
+      return;
+    case H.requestsRemaining:
+      out.requestsRemaining ??= parseCount(value);
+      return;
+    case H.requestsReset:
+      out.requestsReset ??= firstDuration(value);
+      return;
+    case H.tokensLimit:
+      out.tokensLimit ??= parseCount(value);
+      return;
+    case H.tokensRemaining:
+      out.tokensRemaining ??= parseCount(value);
+      return;
+    case H.tokensReset:
+      out.tokensReset ??= firstDuration(value);
+      return;
+    case H.retryAfterMs:
+      out.retryAfter ??= parseRetryAfterMs(value);
+      return;
+    case H.retryAfter:
+      pending.retryAfter ??= value;
+      return;
+    case H.apimRequestId:
+      pending.requestIdFallback ??= parseToken(value);
+      return;
+    case H.date:
+      pending.date ??= value;
+      return;
+    case H.contentType:
+      if (!out.eventStream) out.eventStream = /^\s*text\/event-stream/i.test(value);
+      return;
+  }
+}
+
+function firstDuration(value: string): number | undefined {
+  return firstListElement(value, parseResetDuration);
+}

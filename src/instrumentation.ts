@@ -1,0 +1,100 @@
+import { InstrumentationBase, type InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
+import type { RequestObserver } from './internal-types.ts';
+import { CHANNELS, subscribeGuarded, type Unsubscribe } from './channels.ts';
+import { resolveConfig, type ResolvedConfig } from './config.ts';
+import { ChannelHandlers } from './handlers.ts';
+import { EndpointMatcher } from './match.ts';
+import { createMetrics } from './metrics/index.ts';
+import type { OpenAIHttpInstrumentationConfig } from './types.ts';
+import { PACKAGE_NAME, PACKAGE_VERSION } from './version.ts';
+
+/**
+ * Two copies of this package in one process (a bundled one and a hoisted one, say) would
+ * otherwise both subscribe and emit every span twice: the first to enable owns the channels.
+ */
+const OWNER = Symbol.for('opentelemetry-instrumentation-openai-http.channel-owner');
+type GlobalWithOwner = typeof globalThis & { [OWNER]?: object };
+
+/**
+ * OpenTelemetry instrumentation for OpenAI-compatible HTTP APIs, built on undici's
+ * diagnostics channels (so it sees global fetch, undici and every SDK on top of them).
+ * This class only wires: channels -> handlers -> span / metrics.
+ */
+export class OpenAIHttpInstrumentation extends InstrumentationBase<OpenAIHttpInstrumentationConfig> {
+  // `declare`: the base constructor calls enable() and _updateMetricInstruments() before
+  // subclass field initialisers would run, so these must not be re-initialised afterwards.
+  declare private _subscriptions: Unsubscribe[] | undefined;
+  declare private _handlers: ChannelHandlers | undefined;
+  declare private _metrics: (RequestObserver & { dispose(): void }) | undefined;
+  declare private _resolved: ResolvedConfig | undefined;
+  declare private _matcher: EndpointMatcher | undefined;
+
+  constructor(config: OpenAIHttpInstrumentationConfig = {}) {
+    super(PACKAGE_NAME, PACKAGE_VERSION, config);
+  }
+
+  /** Nothing to patch: all the data comes from diagnostics channels. */
+  protected override init(): InstrumentationNodeModuleDefinition[] {
+    return [];
+  }
+
+  override setConfig(config: OpenAIHttpInstrumentationConfig = {}): void {
+    super.setConfig(config);
+    this._resolved = undefined;
+    this._matcher = undefined;
+  }
+
+  protected override _updateMetricInstruments(): void {
+    this._metrics?.dispose();
+    this._metrics = createMetrics(this.meter, () => this.resolved());
+  }
+
+  override enable(): void {
+    if (this._subscriptions !== undefined) return;
+    const global = globalThis as GlobalWithOwner;
+    if (global[OWNER] !== undefined && global[OWNER] !== this) {
+      this._diag.warn('another OpenAIHttpInstrumentation is already enabled in this process; this one stays idle');
+      return;
+    }
+    global[OWNER] = this;
+    const handlers = (this._handlers ??= new ChannelHandlers({
+      tracer: () => this.tracer,
+      config: () => this.resolved(),
+      matcher: () => (this._matcher ??= new EndpointMatcher(this.resolved().endpoints, this.resolved().envBaseUrl)),
+      observer: {
+        onResponse: (record) => this._metrics?.onResponse(record),
+        onEnd: (record, duration, errorType) => this._metrics?.onEnd(record, duration, errorType),
+      },
+      diag: this._diag,
+    }));
+    const onError = (channel: string, error: unknown): void => {
+      this._diag.error(`handler for ${channel} failed; the request is unaffected`, error);
+    };
+    this._subscriptions = [
+      subscribeGuarded(CHANNELS.create, handlers.onCreate, onError),
+      subscribeGuarded(CHANNELS.bodyChunkSent, handlers.onBodyChunkSent, onError),
+      subscribeGuarded(CHANNELS.headers, handlers.onHeaders, onError),
+      subscribeGuarded(CHANNELS.bodyChunkReceived, handlers.onBodyChunkReceived, onError),
+      subscribeGuarded(CHANNELS.trailers, handlers.onTrailers, onError),
+      subscribeGuarded(CHANNELS.error, handlers.onError, onError),
+    ];
+  }
+
+  override disable(): void {
+    const subscriptions = this._subscriptions;
+    if (subscriptions === undefined) return;
+    this._subscriptions = undefined;
+    for (const unsubscribe of subscriptions) unsubscribe();
+    const global = globalThis as GlobalWithOwner;
+    if (global[OWNER] === this) delete global[OWNER];
+  }
+
+  /** Requests whose spans are still open (for tests and leak checks). */
+  get inFlightRequests(): number {
+    return this._handlers?.sweeper.size ?? 0;
+  }
+
+  private resolved(): ResolvedConfig {
+    return (this._resolved ??= resolveConfig(this.getConfig()));
+  }
+}

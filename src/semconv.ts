@@ -1,0 +1,61 @@
+/**
+ * Every attribute, metric name, unit and bucket boundary this package emits, in one place.
+ * Stable HTTP names come from `@opentelemetry/semantic-conventions`; the GenAI ones are still
+ * incubating there, and the contrib guidance is to copy incubating names rather than import
+ * them (they may move), so they are spelled out here.
+ * https://opentelemetry.io/docs/specs/semconv/gen-ai/
+ */
+export {
+  ATTR_ERROR_TYPE,
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_REQUEST_RESEND_COUNT,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+  ATTR_URL_FULL,
+} from '@opentelemetry/semantic-conventions';
+
+export const ATTR_GEN_AI_PROVIDER_NAME = 'gen_ai.provider.name';
+export const ATTR_GEN_AI_OPERATION_NAME = 'gen_ai.operation.name';
+export const ATTR_GEN_AI_REQUEST_MODEL = 'gen_ai.request.model';
+
+export const ATTR_OPENAI_REQUEST_ID = 'openai.request.id';
+export const ATTR_OPENAI_ORGANIZATION = 'openai.organization';
+export const ATTR_OPENAI_PROJECT = 'openai.project';
+export const ATTR_OPENAI_VERSION = 'openai.version';
+export const ATTR_OPENAI_PROCESSING_MS = 'openai.processing_ms';
+export const ATTR_OPENAI_RATELIMIT_REQUESTS_LIMIT = 'openai.ratelimit.requests.limit';
+export const ATTR_OPENAI_RATELIMIT_REQUESTS_REMAINING = 'openai.ratelimit.requests.remaining';
+export const ATTR_OPENAI_RATELIMIT_REQUESTS_RESET = 'openai.ratelimit.requests.reset';
+export const ATTR_OPENAI_RATELIMIT_TOKENS_LIMIT = 'openai.ratelimit.tokens.limit';
+export const ATTR_OPENAI_RATELIMIT_TOKENS_REMAINING = 'openai.ratelimit.tokens.remaining';
+export const ATTR_OPENAI_RATELIMIT_TOKENS_RESET = 'openai.ratelimit.tokens.reset';
+export const ATTR_OPENAI_RETRY_AFTER = 'openai.retry_after';
+
+/** `gen_ai.provider.name` values. */
+export const PROVIDER_OPENAI = 'openai';
+export const PROVIDER_AZURE_OPENAI = 'azure.ai.openai';
+
+/** `gen_ai.operation.name` values from the semconv registry. */
+export const OPERATION_CHAT = 'chat';
+export const OPERATION_TEXT_COMPLETION = 'text_completion';
+export const OPERATION_EMBEDDINGS = 'embeddings';
+export const OPERATION_GENERATE_CONTENT = 'generate_content';
+
+export const METRIC_REQUESTS_REMAINING = 'openai.ratelimit.requests.remaining';
+export const METRIC_REQUESTS_LIMIT = 'openai.ratelimit.requests.limit';
+export const METRIC_TOKENS_REMAINING = 'openai.ratelimit.tokens.remaining';
+export const METRIC_TOKENS_LIMIT = 'openai.ratelimit.tokens.limit';
+export const METRIC_REQUESTS_RESET = 'openai.ratelimit.requests.reset';
+export const METRIC_TOKENS_RESET = 'openai.ratelimit.tokens.reset';
+export const METRIC_GEN_AI_CLIENT_OPERATION_DURATION = 'gen_ai.client.operation.duration';
+export const METRIC_OPENAI_PROCESSING_DURATION = 'openai.processing.duration';
+
+export const UNIT_REQUEST = '{request}';
+export const UNIT_TOKEN = '{token}';
+export const UNIT_SECONDS = 's';
+
+/** Bucket boundaries semconv gives for `gen_ai.client.operation.duration`. */
+export const GEN_AI_DURATION_BUCKETS = [
+  0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92,
+] as const;

@@ -1,19 +1,24 @@
 /**
  * `error.type`, kept low-cardinality as semconv asks: the HTTP status for >= 400, else the
  * error's string `code` (`ECONNREFUSED`, `UND_ERR_CONNECT_TIMEOUT`), else its `name`
- * (`AbortError`, `TimeoutError`); never the message. fetch wraps network failures in a
- * `TypeError('fetch failed')` whose `cause` holds the useful code, so the cause is read too.
+ * (`AbortError`, `TimeoutError`); never the message. fetch-level wrappers such as
+ * `TypeError('fetch failed')` carry the useful code on `cause`, which is read before the name.
  */
 export function errorType(statusCode: number, error: unknown): string | undefined {
   if (statusCode >= 400) return String(statusCode);
   if (error === undefined || error === null) return undefined;
-  return fromError(error) ?? (typeof error === 'object' ? fromError((error as { cause?: unknown }).cause) : undefined) ?? '_OTHER';
+  const cause = typeof error === 'object' ? (error as { cause?: unknown }).cause : undefined;
+  return stringProp(error, 'code') ?? stringProp(cause, 'code') ?? errorName(error) ?? errorName(cause) ?? '_OTHER';
 }
 
-function fromError(error: unknown): string | undefined {
-  if (error === null || typeof error !== 'object') return undefined;
-  const { code, name } = error as { code?: unknown; name?: unknown };
-  if (typeof code === 'string' && code.length > 0 && code.length <= 64) return code;
-  if (typeof name === 'string' && name.length > 0 && name.length <= 64 && name !== 'Error') return name;
-  return undefined;
+function stringProp(value: unknown, key: 'code' | 'name'): string | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const v = (value as Record<string, unknown>)[key];
+  return typeof v === 'string' && v.length > 0 && v.length <= 64 ? v : undefined;
+}
+
+/** A generic `Error` name says nothing; `_OTHER` is semconv's fallback for that. */
+function errorName(value: unknown): string | undefined {
+  const name = stringProp(value, 'name');
+  return name === 'Error' ? undefined : name;
 }

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { EndpointMatcher, operationFromPath, redactQuery } from '../../src/match.ts';
+
+describe('EndpointMatcher', () => {
+  const matcher = new EndpointMatcher(
+    [
+      'http://127.0.0.1:8787/v1',
+      { url: 'https://api.groq.com/openai/v1', provider: 'groq' },
+      { url: 'api.together.xyz', provider: 'together' },
+      'not a url at all ::',
+    ],
+    'https://proxy.internal:8443/openai/v1/',
+  );
+
+  it('matches api.openai.com and Azure hosts out of the box', () => {
+    expect(matcher.match('https://api.openai.com', '/v1/chat/completions')).toMatchObject({
+      provider: 'openai',
+      operation: 'chat',
+      serverAddress: 'api.openai.com',
+      serverPort: 443,
+      url: 'https://api.openai.com/v1/chat/completions',
+    });
+    expect(matcher.match('https://myres.openai.azure.com', '/openai/deployments/gpt4o/chat/completions?api-version=2024-10-21')).toMatchObject({
+      provider: 'azure.ai.openai',
+      operation: 'chat',
+    });
+  });
+
+  it('matches a configured base URL only below its path prefix', () => {
+    expect(matcher.match('http://127.0.0.1:8787', '/v1/embeddings')).toMatchObject({ operation: 'embeddings', serverPort: 8787 });
+    expect(matcher.match('http://127.0.0.1:8787', '/v10/embeddings')).toBeUndefined();
+    expect(matcher.match('http://127.0.0.1:8787', '/health')).toBeUndefined();
+    expect(matcher.match('http://127.0.0.1:8788', '/v1/embeddings')).toBeUndefined();
+  });
+
+  it('uses the configured provider name', () => {
+    expect(matcher.match('https://api.groq.com', '/openai/v1/chat/completions')?.provider).toBe('groq');
+    expect(matcher.match('https://api.together.xyz:443', '/v1/completions')).toMatchObject({ provider: 'together', operation: 'text_completion' });
+    expect(matcher.match('http://api.together.xyz:8080', '/anything')?.provider).toBe('together');
+  });
+
+  it('honours OPENAI_BASE_URL', () => {
+    expect(matcher.match('https://proxy.internal:8443', '/openai/v1/chat/completions')?.provider).toBe('openai');
+  });
+
+  it('ignores every other host, and malformed origins', () => {
+    expect(matcher.match('https://example.com', '/v1/chat/completions')).toBeUndefined();
+    expect(matcher.match('https://openai.azure.com.evil.com', '/v1/chat/completions')).toBeUndefined();
+    expect(matcher.match(undefined, '/v1/chat/completions')).toBeUndefined();
+    expect(matcher.match('::::', '/')).toBeUndefined();
+    expect(matcher.match('https://api.openai.com', undefined)).toBeUndefined();
+  });
+
+  it('accepts a URL object as origin', () => {
+    expect(matcher.match(new URL('https://api.openai.com/'), '/v1/models')?.operation).toBe('models');
+  });
+});
+
+describe('operationFromPath', () => {
+  it.each([
+    ['/v1/chat/completions', 'chat'],
+    ['/v1/completions', 'text_completion'],
+    ['/v1/embeddings', 'embeddings'],
+    ['/v1/responses', 'generate_content'],
+    ['/v1/models', 'models'],
+    ['/v1/models/gpt-4o', 'models'],
+    ['/v1/images/generations', 'images.generations'],
+    ['/v1/files/file-abc123/content', 'files.content'],
+    ['/openai/deployments/x/audio/speech', 'audio.speech'],
+    ['/', 'unknown'],
+  ])('names %s %s', (path, name) => {
+    expect(operationFromPath(path)).toBe(name);
+  });
+});
+
+describe('redactQuery', () => {
+  it('redacts secret query values and keeps the keys', () => {
+    expect(redactQuery('/x?api-version=2024-10-21&api-key=sk-secret&sig=abc')).toBe('/x?api-version=2024-10-21&api-key=REDACTED&sig=REDACTED');
+    expect(redactQuery('/x')).toBe('/x');
+  });
+});

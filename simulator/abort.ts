@@ -14,3 +14,11 @@ export function abortResponse(res: SimResponse): void {
 export function writeThenAbort(res: SimResponse, data: string): void {
   (res as ChunkWriter).write(data, () => abortResponse(res));
 }
+
+/**
+ * Whether the client is gone, so writing is pointless. HTTP/2 compat responses have no
+ * `destroyed` of their own (it reads undefined): their stream has it.
+ */
+export function isGone(res: SimResponse): boolean {
+  return res instanceof Http2ServerResponse ? res.stream.destroyed : res.destroyed;
+}

@@ -1,5 +1,5 @@
 import type { OutgoingHttpHeaders } from 'node:http';
-import { writeThenAbort } from './abort.ts';
+import { isGone, writeThenAbort } from './abort.ts';
 import type { Controls } from './controls.ts';
 import { errorJson, type ApiError } from './errors.ts';
 import type { SimResponse } from './internal-types.ts';
@@ -51,7 +51,7 @@ function afterLatency(exchange: Exchange, write: () => void): void {
   }
   setTimeout(() => {
     // The client may have given up while it waited.
-    if (!exchange.res.destroyed) write();
+    if (!isGone(exchange.res)) write();
   }, latency);
 }
 

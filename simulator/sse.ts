@@ -1,4 +1,4 @@
-import { writeThenAbort } from './abort.ts';
+import { isGone, writeThenAbort } from './abort.ts';
 import type { ChunkWriter, SimResponse } from './internal-types.ts';
 
 const DONE = 'data: [DONE]\n\n';
@@ -24,7 +24,7 @@ export function sendEvents(res: SimResponse, payloads: readonly string[], delayM
   let sent = 0;
   const step = (): void => {
     // The client may have gone away between two delayed events.
-    if (res.destroyed) return;
+    if (isGone(res)) return;
     const event = events[sent++] ?? '';
     if (sent < events.length) {
       (res as ChunkWriter).write(event);

@@ -1,0 +1,53 @@
+import type { ExportResult } from '@opentelemetry/core';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
+
+const COLUMNS = ['span', 'status', 'ms', 'request id', 'req left', 'tok left', 'req reset', 'tok reset', 'retry'] as const;
+const WIDTHS = [36, 8, 7, 22, 8, 9, 9, 9, 6];
+
+/** Prints each finished span as one row of a compact table, for `npm run demo`. */
+export class SpanTableExporter implements SpanExporter {
+  private printedHeader = false;
+  rows = 0;
+
+  export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
+    if (!this.printedHeader) {
+      this.print([...COLUMNS]);
+      this.print(WIDTHS.map((w) => '-'.repeat(w)));
+      this.printedHeader = true;
+    }
+    for (const span of spans) {
+      const a = span.attributes;
+      const status = a['error.type'] ?? a['http.response.status_code'] ?? '';
+      const ms = span.duration[0] * 1e3 + span.duration[1] / 1e6;
+      const requestId = String(a['openai.request.id'] ?? '');
+      this.print([
+        span.name + (a['http.request.resend_count'] ? ` (retry ${String(a['http.request.resend_count'])})` : ''),
+        String(status),
+        ms.toFixed(1),
+        requestId.length > 22 ? requestId.slice(0, 21) + '…' : requestId,
+        fmt(a['openai.ratelimit.requests.remaining']),
+        fmt(a['openai.ratelimit.tokens.remaining']),
+        seconds(a['openai.ratelimit.requests.reset']),
+        seconds(a['openai.ratelimit.tokens.reset']),
+        seconds(a['openai.retry_after']),
+      ]);
+      this.rows++;
+    }
+    done({ code: 0 });
+  }
+
+  async shutdown(): Promise<void> {}
+  async forceFlush(): Promise<void> {}
+
+  private print(cells: string[]): void {
+    console.log(cells.map((c, i) => c.padEnd(WIDTHS[i] ?? 8).slice(0, WIDTHS[i] ?? 8)).join(' '));
+  }
+}
+
+function fmt(value: unknown): string {
+  return value === undefined ? '-' : String(value);
+}
+
+function seconds(value: unknown): string {
+  return typeof value === 'number' ? `${value.toFixed(value < 10 ? 2 : 0)}s` : '-';
+}

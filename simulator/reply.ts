@@ -4,7 +4,7 @@ import type { Controls } from './controls.ts';
 import { errorJson, type ApiError } from './errors.ts';
 import type { SimResponse } from './internal-types.ts';
 import type { RateLimitSnapshot } from './rate-limiter.ts';
-import { JSON_TYPE, responseHeaders, SSE_TYPE } from './response-headers.ts';
+import { JSON_TYPE, responseHeaders, SSE_TYPE, type HeaderInput } from './response-headers.ts';
 import { sendEvents } from './sse.ts';
 import type { SimulatorOptions } from './types.ts';
 
@@ -55,7 +55,7 @@ function afterLatency(exchange: Exchange, write: () => void): void {
   }, latency);
 }
 
-function headerInput(exchange: Exchange, contentType: string) {
+function headerInput(exchange: Exchange, contentType: string): HeaderInput {
   return { contentType, startedAt: exchange.startedAt, rateLimit: exchange.rateLimit, omit: exchange.controls.omitHeaders };
 }
 

@@ -19,7 +19,8 @@ describe('the published package', () => {
     for (const entry of ['.', './register']) expect(existsSync(`${root}/${pkg.exports[entry]!.types}`), entry).toBe(true);
     expect(readFileSync(`${root}/dist/index.d.ts`, 'utf8')).toContain('OpenAIHttpInstrumentation');
     for (const file of ['index', 'types', 'instrumentation', 'headers/duration']) {
-      expect(readFileSync(`${root}/dist/${file}.d.ts`, 'utf8'), file).not.toMatch(/:\s*any\b|<any>|any\[\]/);
+      const code = readFileSync(`${root}/dist/${file}.d.ts`, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
+      expect(code, file).not.toMatch(/:\s*any\b|<any>|any\[\]/);
     }
   });
 });

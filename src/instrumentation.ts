@@ -46,7 +46,11 @@ export class OpenAIHttpInstrumentation extends InstrumentationBase<OpenAIHttpIns
 
   protected override _updateMetricInstruments(): void {
     this._metrics?.dispose();
-    this._metrics = createMetrics(this.meter, () => this.resolved());
+    // Gauges report only while subscribed: `enable()`/`disable()` here bypass the base class's flag.
+    this._metrics = createMetrics(this.meter, () => this.resolved(), {
+      active: () => this._subscriptions !== undefined,
+      diag: this._diag,
+    });
   }
 
   override enable(): void {

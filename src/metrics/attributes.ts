@@ -1,0 +1,54 @@
+import type { Attributes } from '@opentelemetry/api';
+import type { RequestRecord } from '../internal-types.ts';
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_PROVIDER_NAME,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_OPENAI_ORGANIZATION,
+  ATTR_OPENAI_PROJECT,
+  ATTR_SERVER_ADDRESS,
+} from '../semconv.ts';
+
+/** The attributes of one rate-limit series, and a string that identifies the quota they name. */
+export interface QuotaSeries {
+  readonly key: string;
+  readonly attributes: Attributes;
+}
+
+/**
+ * Rate-limit gauge attributes (SPEC "Metrics"): provider, server address and, when known,
+ * organization, project and model. OpenAI limits each organization/project per model, so these
+ * name one quota. Nothing per request (ids, status) goes here: it would make a series per call.
+ */
+export function quotaSeries(record: RequestRecord): QuotaSeries {
+  const { provider, serverAddress } = record.target;
+  const organization = record.headers?.organization;
+  const project = record.headers?.project;
+  const model = record.model;
+  const attributes: Attributes = {
+    [ATTR_GEN_AI_PROVIDER_NAME]: provider,
+    [ATTR_SERVER_ADDRESS]: serverAddress,
+  };
+  if (organization !== undefined) attributes[ATTR_OPENAI_ORGANIZATION] = organization;
+  if (project !== undefined) attributes[ATTR_OPENAI_PROJECT] = project;
+  if (model !== undefined) attributes[ATTR_GEN_AI_REQUEST_MODEL] = model;
+  // JSON keeps "absent" (null) apart from any string value, so two quotas never share a key.
+  const key = JSON.stringify([provider, serverAddress, organization ?? null, project ?? null, model ?? null]);
+  return { key, attributes };
+}
+
+/**
+ * Histogram attributes: the semconv set for `gen_ai.client.operation.duration`
+ * https://opentelemetry.io/docs/specs/semconv/gen-ai/gen-ai-metrics/
+ */
+export function operationAttributes(record: RequestRecord, errorType: string | undefined): Attributes {
+  const attributes: Attributes = {
+    [ATTR_GEN_AI_OPERATION_NAME]: record.target.operation,
+    [ATTR_GEN_AI_PROVIDER_NAME]: record.target.provider,
+    [ATTR_SERVER_ADDRESS]: record.target.serverAddress,
+  };
+  if (record.model !== undefined) attributes[ATTR_GEN_AI_REQUEST_MODEL] = record.model;
+  if (errorType !== undefined) attributes[ATTR_ERROR_TYPE] = errorType;
+  return attributes;
+}

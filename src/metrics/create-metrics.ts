@@ -1,0 +1,120 @@
+import { diag as globalDiag, type Attributes, type BatchObservableCallback, type DiagLogger, type BatchObservableResult, type Meter } from '@opentelemetry/api';
+import type { ResolvedConfig } from '../config.ts';
+import type { OpenAIResponseHeaders, RequestObserver, RequestRecord } from '../internal-types.ts';
+import { errorType } from '../span/error-type.ts';
+import { operationAttributes, quotaSeries } from './attributes.ts';
+import { createInstruments, type QuotaGauges } from './instruments.ts';
+import { projectQuota, type QuotaObservation } from './projection.ts';
+import { RateLimitStore } from './rate-limit-store.ts';
+
+/**
+ * At most this many quotas (provider, server, organization, project, model) are reported; each
+ * is 6 gauge series. Past it the least recently observed quota is dropped. Real apps use a
+ * handful of models; the cap only matters when model names come from user input.
+ */
+export const MAX_RATE_LIMIT_SERIES = 100;
+
+export interface MetricsOptions {
+  /** Whether the instrumentation is subscribed; while it is not, gauges report nothing. @default () => true */
+  readonly active?: () => boolean;
+  /** Monotonic milliseconds; tests pass a fake clock. @default performance.now */
+  readonly now?: () => number;
+  /** @default MAX_RATE_LIMIT_SERIES */
+  readonly maxSeries?: number;
+  /** @default the global `diag` */
+  readonly diag?: DiagLogger;
+}
+
+export type MetricsObserver = RequestObserver & { dispose(): void };
+
+/**
+ * The metrics half: rate-limit gauges computed at collection time from the last response per
+ * quota (STYLE 9), and the two duration histograms. Every entry point is guarded: a failure
+ * here is logged through `diag` and never reaches the app or the span.
+ */
+export function createMetrics(meter: Meter, config: () => ResolvedConfig, options: MetricsOptions = {}): MetricsObserver {
+  const now = options.now ?? (() => performance.now());
+  const active = options.active ?? (() => true);
+  const diag = options.diag ?? globalDiag;
+  const instruments = createInstruments(meter);
+  let warnedAboutCap = false;
+  const store = new RateLimitStore(options.maxSeries ?? MAX_RATE_LIMIT_SERIES, () => {
+    if (warnedAboutCap) return;
+    warnedAboutCap = true;
+    diag.warn(
+      `more than ${options.maxSeries ?? MAX_RATE_LIMIT_SERIES} rate-limit quotas (provider, server, organization, project, model) seen; ` +
+        'the least recently observed ones are no longer reported',
+    );
+  });
+
+  // Runs once per collection, for all six gauges together, so they describe one instant.
+  const observeGauges: BatchObservableCallback = (result) => {
+    try {
+      if (!active()) return;
+      const at = now();
+      const project = config().projectRateLimits;
+      for (const entry of store.values()) {
+        const elapsedSeconds = project ? (at - entry.observedAt) / 1000 : 0;
+        if (entry.requests) observeQuota(result, instruments.requests, projectQuota(entry.requests, elapsedSeconds), entry.attributes);
+        if (entry.tokens) observeQuota(result, instruments.tokens, projectQuota(entry.tokens, elapsedSeconds), entry.attributes);
+      }
+    } catch (error) {
+      diag.error('rate-limit gauges: collection failed', error);
+    }
+  };
+  meter.addBatchObservableCallback(observeGauges, instruments.gauges);
+
+  return {
+    // Fires when the final response headers arrive: the rate-limit headers describe the quota
+    // now, not when a (possibly long) stream ends.
+    onResponse(record) {
+      try {
+        const headers = record.headers;
+        if (headers === undefined) return;
+        recordRateLimits(store, record, headers, now());
+        const processingMs = headers.processingMs;
+        if (processingMs !== undefined && Number.isFinite(processingMs) && processingMs >= 0) {
+          instruments.processingDuration.record(processingMs / 1000, operationAttributes(record, errorType(record.statusCode, undefined)));
+        }
+      } catch (error) {
+        diag.error('metrics: recording a response failed', error);
+      }
+    },
+    // Fires once per attempt, however it ended.
+    onEnd(record, durationSeconds, type) {
+      try {
+        if (!Number.isFinite(durationSeconds) || durationSeconds < 0) return;
+        instruments.operationDuration.record(durationSeconds, operationAttributes(record, type));
+      } catch (error) {
+        diag.error('metrics: recording a duration failed', error);
+      }
+    },
+    dispose() {
+      meter.removeBatchObservableCallback(observeGauges, instruments.gauges);
+    },
+  };
+}
+
+function recordRateLimits(store: RateLimitStore, record: RequestRecord, headers: OpenAIResponseHeaders, observedAt: number): void {
+  const requests = quota(headers.requestsLimit, headers.requestsRemaining, headers.requestsReset);
+  const tokens = quota(headers.tokensLimit, headers.tokensRemaining, headers.tokensReset);
+  // A response without rate-limit headers (an error page, a proxy) says nothing about the quota.
+  if (requests === undefined && tokens === undefined) return;
+  const { key, attributes } = quotaSeries(record);
+  store.offer(key, { attributes, sentAt: record.startTime, observedAt, requests, tokens });
+}
+
+function quota(limit: number | undefined, remaining: number | undefined, reset: number | undefined): QuotaObservation | undefined {
+  if (limit === undefined && remaining === undefined && reset === undefined) return undefined;
+  return { limit: finite(limit), remaining: finite(remaining), reset: finite(reset) };
+}
+
+function finite(value: number | undefined): number | undefined {
+  return value !== undefined && Number.isFinite(value) && value >= 0 ? value : undefined;
+}
+
+function observeQuota(result: BatchObservableResult, gauges: QuotaGauges, values: QuotaObservation, attributes: Attributes): void {
+  if (values.remaining !== undefined) result.observe(gauges.remaining, values.remaining, attributes);
+  if (values.limit !== undefined) result.observe(gauges.limit, values.limit, attributes);
+  if (values.reset !== undefined) result.observe(gauges.reset, values.reset, attributes);
+}

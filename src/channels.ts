@@ -29,7 +29,7 @@ export type Unsubscribe = () => void;
  * becomes an `uncaughtException` in the user's app, so nothing may escape.
  */
 export function subscribeGuarded(
-  name: ChannelName,
+  name: string,
   handler: (message: unknown) => void,
   onError: (channel: string, error: unknown) => void,
 ): Unsubscribe {

@@ -2,8 +2,10 @@ import { InstrumentationBase, type InstrumentationNodeModuleDefinition } from '@
 import type { RequestObserver } from './internal-types.ts';
 import { CHANNELS, subscribeGuarded, type Unsubscribe } from './channels.ts';
 import { resolveConfig, type ResolvedConfig } from './config.ts';
-import { ChannelHandlers } from './handlers.ts';
+import { ChannelHandlers, type HandlerDeps } from './handlers.ts';
 import { EndpointMatcher } from './match.ts';
+import { NODE_HTTP_CHANNELS } from './node-http/channels.ts';
+import { NodeHttpHandlers } from './node-http/handlers.ts';
 import { createMetrics } from './metrics/index.ts';
 import type { OpenAIHttpInstrumentationConfig } from './types.ts';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version.ts';
@@ -25,6 +27,7 @@ export class OpenAIHttpInstrumentation extends InstrumentationBase<OpenAIHttpIns
   // subclass field initialisers would run, so these must not be re-initialised afterwards.
   declare private _subscriptions: Unsubscribe[] | undefined;
   declare private _handlers: ChannelHandlers | undefined;
+  declare private _nodeHttpHandlers: NodeHttpHandlers | undefined;
   declare private _metrics: (RequestObserver & { dispose(): void }) | undefined;
   declare private _resolved: ResolvedConfig | undefined;
   declare private _matcher: EndpointMatcher | undefined;
@@ -61,7 +64,7 @@ export class OpenAIHttpInstrumentation extends InstrumentationBase<OpenAIHttpIns
       return;
     }
     global[OWNER] = this;
-    const handlers = (this._handlers ??= new ChannelHandlers({
+    const deps: HandlerDeps = {
       tracer: () => this.tracer,
       config: () => this.resolved(),
       matcher: () => (this._matcher ??= new EndpointMatcher(this.resolved().endpoints, this.resolved().envBaseUrl)),
@@ -70,7 +73,9 @@ export class OpenAIHttpInstrumentation extends InstrumentationBase<OpenAIHttpIns
         onEnd: (record, duration, errorType) => this._metrics?.onEnd(record, duration, errorType),
       },
       diag: this._diag,
-    }));
+    };
+    const handlers = (this._handlers ??= new ChannelHandlers(deps));
+    const nodeHttp = (this._nodeHttpHandlers ??= new NodeHttpHandlers(deps));
     const onError = (channel: string, error: unknown): void => {
       this._diag.error(`handler for ${channel} failed; the request is unaffected`, error);
     };
@@ -81,6 +86,10 @@ export class OpenAIHttpInstrumentation extends InstrumentationBase<OpenAIHttpIns
       subscribeGuarded(CHANNELS.bodyChunkReceived, handlers.onBodyChunkReceived, onError),
       subscribeGuarded(CHANNELS.trailers, handlers.onTrailers, onError),
       subscribeGuarded(CHANNELS.error, handlers.onError, onError),
+      // Clients that bypass undici (openai v4 on node-fetch, axios): Node's own HTTP client.
+      subscribeGuarded(NODE_HTTP_CHANNELS.created, nodeHttp.onCreated, onError),
+      subscribeGuarded(NODE_HTTP_CHANNELS.responseFinish, nodeHttp.onResponseFinish, onError),
+      subscribeGuarded(NODE_HTTP_CHANNELS.error, nodeHttp.onError, onError),
     ];
   }
 
@@ -95,7 +104,7 @@ export class OpenAIHttpInstrumentation extends InstrumentationBase<OpenAIHttpIns
 
   /** Requests whose spans are still open (for tests and leak checks). */
   get inFlightRequests(): number {
-    return this._handlers?.sweeper.size ?? 0;
+    return (this._handlers?.sweeper.size ?? 0) + (this._nodeHttpHandlers?.sweeper.size ?? 0);
   }
 
   private resolved(): ResolvedConfig {

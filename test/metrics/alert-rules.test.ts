@@ -1,0 +1,72 @@
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { assertFound, requireTool } from '../helpers/prometheus.ts';
+import { collectorPrometheusName, INSTRUMENTS } from '../helpers/prometheus-names.ts';
+
+const run = promisify(execFile);
+const rulesFile = fileURLToPath(new URL('../../deploy/prometheus/alerts.yml', import.meta.url));
+const rulesTests = fileURLToPath(new URL('../../deploy/prometheus/alerts.test.yml', import.meta.url));
+const promtool = requireTool('promtool');
+
+/** SPEC's metrics table, "Prometheus name (via the Collector)" column. */
+const SPEC_PROMETHEUS_NAMES = [
+  'openai_ratelimit_requests_remaining',
+  'openai_ratelimit_requests_limit',
+  'openai_ratelimit_tokens_remaining',
+  'openai_ratelimit_tokens_limit',
+  'openai_ratelimit_requests_reset_seconds',
+  'openai_ratelimit_tokens_reset_seconds',
+  'gen_ai_client_operation_duration_seconds',
+  'openai_processing_duration_seconds',
+];
+
+interface RulesFile {
+  groups: Array<{ rules: Array<{ alert?: string; expr: string; for?: string; labels?: Record<string, string> }> }>;
+}
+
+describe('shipped Prometheus alert rules (deploy/prometheus/alerts.yml)', () => {
+  it.skipIf(promtool.skip)('pass promtool check rules', async () => {
+    const { stdout } = await run(assertFound(promtool), ['check', 'rules', rulesFile]);
+    expect(stdout).toContain('SUCCESS: 3 rules found');
+  });
+
+  it.skipIf(promtool.skip)('pass their promtool unit tests (alerts.test.yml)', async () => {
+    const result = await run(assertFound(promtool), ['test', 'rules', rulesTests]).catch((error: { stdout?: string; stderr?: string }) => {
+      throw new Error(`promtool test rules failed:\n${error.stdout ?? ''}${error.stderr ?? ''}`);
+    });
+    expect(result.stdout).toContain('SUCCESS');
+  });
+
+  it('are the three SPEC asks for, with the severities it gives', async () => {
+    const rules = (parse(await readFile(rulesFile, 'utf8')) as RulesFile).groups.flatMap((g) => g.rules);
+    expect(rules.map((r) => [r.alert, r.for ?? null, r.labels?.['severity']])).toEqual([
+      ['OpenAITokensRemainingLow', '1m', 'warning'],
+      ['OpenAIRequestsRemainingLow', '1m', 'warning'],
+      ['OpenAIRateLimited', null, 'critical'],
+    ]);
+  });
+
+  it('use only the Prometheus names in SPEC, which are the Collector names of the instruments in semconv.ts', async () => {
+    const fromSemconv = INSTRUMENTS.map((i) => collectorPrometheusName(i.name, i.unit));
+    expect(fromSemconv).toEqual(SPEC_PROMETHEUS_NAMES);
+    const allowed = new Set(SPEC_PROMETHEUS_NAMES.flatMap((n) => [n, `${n}_bucket`, `${n}_count`, `${n}_sum`]));
+    const rules = (parse(await readFile(rulesFile, 'utf8')) as RulesFile).groups.flatMap((g) => g.rules);
+    // Identifiers in the expressions that are not label names are metric names.
+    const labels = new Set(['gen_ai_provider_name', 'gen_ai_request_model', 'gen_ai_operation_name', 'openai_organization', 'openai_project']);
+    const metricNames = rules.flatMap((r) => r.expr.match(/\b(?:openai|gen_ai)_\w+/g) ?? []).filter((n) => !labels.has(n));
+    expect(new Set(metricNames)).toEqual(
+      new Set([
+        'openai_ratelimit_tokens_remaining',
+        'openai_ratelimit_tokens_limit',
+        'openai_ratelimit_requests_remaining',
+        'openai_ratelimit_requests_limit',
+        'gen_ai_client_operation_duration_seconds_count',
+      ]),
+    );
+    for (const name of metricNames) expect(allowed, name).toContain(name);
+  });
+});

@@ -45,6 +45,9 @@ export class ChannelHandlers {
     if (request === undefined || request === null) return;
     const target = this.deps.matcher().match(request.origin, request.path);
     if (target === undefined) return;
+    // A WebSocket handshake (global WebSocket, Realtime API) ends in an upgrade, never in
+    // trailers: it is not a call we model, and its record would otherwise linger.
+    if (request.upgrade) return;
 
     const record: RequestRecord = {
       target,

@@ -67,5 +67,7 @@ export interface UndiciRequestLike {
   readonly method?: unknown;
   readonly headers?: unknown;
   readonly body?: unknown;
+  /** `'websocket'` for a WebSocket handshake. */
+  readonly upgrade?: unknown;
   addHeader?(name: string, value: string): unknown;
 }

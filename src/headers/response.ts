@@ -174,7 +174,9 @@ function apply(id: HeaderId, value: string, out: OpenAIResponseHeaders, pending:
       out.retryAfter ??= parseRetryAfterMs(value);
       return;
     case H.retryAfter:
-      pending.retryAfter ??= value;
+      // The first value that parses wins, as for every header (whether it parses does not
+      // depend on `date`); keeping the first raw one lost `retry-after: -1` + `retry-after: 5`.
+      if (pending.retryAfter === undefined && parseRetryAfter(value, undefined, 0) !== undefined) pending.retryAfter = value;
       return;
     case H.apimRequestId:
       pending.requestIdFallback ??= parseToken(value);

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../simulator/index.ts';
 import * as semconv from '../../src/semconv.ts';
+import { freePort } from '../helpers/prometheus.ts';
 import { decodeAnyValue, startOtlpReceiver, type OtlpKeyValue, type OtlpReceiver, type ReceivedMetric } from '../helpers/otlp-receiver.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -131,6 +132,15 @@ describe('/register exports metrics over OTLP/HTTP', () => {
     await new Promise((resolve) => setTimeout(resolve, 600));
     running.child.kill('SIGTERM');
     await running.exited;
+    expect(receiver.requests.filter((r) => r.path === '/v1/metrics')).toEqual([]);
+  });
+
+  it('serves a Prometheus endpoint instead with OTEL_METRICS_EXPORTER=prometheus', async () => {
+    const port = await freePort();
+    running = startApp({ ...baseEnv(), OTEL_METRICS_EXPORTER: 'prometheus', OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1', OTEL_EXPORTER_PROMETHEUS_PORT: String(port) });
+    await receiver.waitFor(() => receiver.requests.some((r) => r.path === '/v1/traces'), 15_000);
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect(text).toMatch(/^openai_ratelimit_requests_limit\{.*gen_ai_provider_name="openai".*\} 60$/m);
     expect(receiver.requests.filter((r) => r.path === '/v1/metrics')).toEqual([]);
   });
 

@@ -64,8 +64,9 @@ export function parseRetryAfter(value: string, date: string | undefined, now: nu
   const s = value.trim();
   const seconds = parseCountExact(s);
   if (seconds !== undefined) return seconds;
-  if (s.length > 64) return undefined;
-  const at = httpDate(s);
+  // Only a date is length-capped (Date.parse on a huge string costs); a long joined list
+  // ("junk, junk, ..., 30") still yields its first delta-seconds, as the flat shape does.
+  const at = s.length > 64 ? undefined : httpDate(s);
   if (at !== undefined) {
     const base = date === undefined ? now : (httpDate(date.trim()) ?? now);
     return Math.max(0, (at - base) / 1000);

@@ -1,5 +1,6 @@
 import type { OpenAIResponseHeaders } from '../internal-types.ts';
 import { parseResetDuration } from './duration.ts';
+import { latin1, mayBeEventStream, plainDigits } from './bytes.ts';
 import { firstListElement, parseCount, parseNonNegativeDecimal, parseRetryAfter, parseRetryAfterMs, parseToken } from './values.ts';
 
 /**
@@ -18,7 +19,8 @@ export function readResponseHeaders(raw: unknown, now: number = Date.now()): Ope
   else if (raw !== null && typeof raw === 'object') readObject(raw as Record<string, unknown>, out, pending);
   if (out.requestId === undefined) out.requestId = pending.requestIdFallback;
   if (out.retryAfter === undefined && pending.retryAfter !== undefined) {
-    out.retryAfter = parseRetryAfter(pending.retryAfter, pending.date, now);
+    const date = pending.date instanceof Uint8Array ? latin1(pending.date) : pending.date;
+    out.retryAfter = parseRetryAfter(pending.retryAfter, date, now);
   }
   return out;
 }
@@ -44,7 +46,8 @@ export function emptyHeaders(): OpenAIResponseHeaders {
 /** Values that need another header before they can be parsed, or only serve as fallbacks. */
 interface PendingValues {
   retryAfter: string | undefined;
-  date: string | undefined;
+  /** Kept as bytes when it came as bytes: only a `retry-after` date needs it decoded. */
+  date: string | Uint8Array | undefined;
   requestIdFallback: string | undefined;
 }
 
@@ -100,19 +103,22 @@ function readFlatArray(raw: readonly unknown[], out: OpenAIResponseHeaders, pend
   for (let i = 0; i < n; i += 2) {
     const name = raw[i];
     let id: HeaderId | undefined;
-    if (typeof name === 'string') id = BY_NAME.get(name.toLowerCase());
-    else if (name instanceof Uint8Array) id = matchBytes(name);
+    if (name instanceof Uint8Array) id = matchBytes(name);
+    else if (typeof name === 'string') id = BY_NAME.get(name.toLowerCase());
     if (id === undefined) continue;
     const value = raw[i + 1];
-    if (typeof value === 'string') apply(id, value, out, pending);
-    else if (value instanceof Uint8Array) apply(id, Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('latin1'), out, pending);
+    if (value instanceof Uint8Array) applyBytes(id, value, out, pending);
+    else if (typeof value === 'string') apply(id, value, out, pending);
   }
 }
 
 function matchBytes(name: Uint8Array): HeaderId | undefined {
   const candidates = BY_LENGTH[name.length];
   if (candidates === undefined) return undefined;
-  outer: for (const [bytes, id] of candidates) {
+  // Indexed loops, not `for...of` with destructuring: this runs for every header of every
+  // OpenAI response, and the iterator protocol was a measurable part of it.
+  outer: for (let k = 0; k < candidates.length; k++) {
+    const [bytes, id] = candidates[k]!;
     // `| 0x20` lower-cases ASCII letters and leaves '-' and digits as they are.
     for (let j = 0; j < bytes.length; j++) {
       if ((name[j]! | 0x20) !== bytes[j]) continue outer;
@@ -120,6 +126,51 @@ function matchBytes(name: Uint8Array): HeaderId | undefined {
     return id;
   }
   return undefined;
+}
+
+/** `apply` for a value still in bytes: decodes only what it has to (see bytes.ts). */
+function applyBytes(id: HeaderId, value: Uint8Array, out: OpenAIResponseHeaders, pending: PendingValues): void {
+  switch (id) {
+    case H.date:
+      pending.date ??= value;
+      return;
+    case H.contentType:
+      if (!out.eventStream && mayBeEventStream(value)) apply(id, latin1(value), out, pending);
+      return;
+    case H.processingMs:
+    case H.requestsLimit:
+    case H.requestsRemaining:
+    case H.tokensLimit:
+    case H.tokensRemaining: {
+      const count = plainDigits(value);
+      if (count !== undefined) setCount(id, count, out);
+      else apply(id, latin1(value), out, pending);
+      return;
+    }
+    default:
+      apply(id, latin1(value), out, pending);
+  }
+}
+
+/** What `apply` stores for a count header whose value is plain digits; first value wins. */
+function setCount(id: HeaderId, count: number, out: OpenAIResponseHeaders): void {
+  switch (id) {
+    case H.processingMs:
+      out.processingMs ??= count;
+      return;
+    case H.requestsLimit:
+      out.requestsLimit ??= count;
+      return;
+    case H.requestsRemaining:
+      out.requestsRemaining ??= count;
+      return;
+    case H.tokensLimit:
+      out.tokensLimit ??= count;
+      return;
+    case H.tokensRemaining:
+      out.tokensRemaining ??= count;
+      return;
+  }
 }
 
 function readObject(raw: Record<string, unknown>, out: OpenAIResponseHeaders, pending: PendingValues): void {

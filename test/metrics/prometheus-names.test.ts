@@ -1,14 +1,25 @@
+import { readFile } from 'node:fs/promises';
 import OpenAI from 'openai';
+import { parse } from 'yaml';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../simulator/index.ts';
 import { setupOtel, type TestOtel } from '../helpers/otel.ts';
-import { assertFound, freePort, requireTool, startPrometheus, type PrometheusServer } from '../helpers/prometheus.ts';
+import { assertFound, freePort, requireTool, startPrometheus, type PrometheusServer, type RelabelConfig } from '../helpers/prometheus.ts';
 import { bridgeJsExporterToCollectorNames, collectorPrometheusName, INSTRUMENTS, jsExporterPrometheusName } from '../helpers/prometheus-names.ts';
 import { bundledUndiciHasBodyChunks } from '../helpers/runtime.ts';
 
 const prometheusTool = requireTool('prometheus');
+
+/** The `metric_relabel_configs` the README tells users to add when scraping the JS exporter. */
+async function readmeBridge(): Promise<RelabelConfig[]> {
+  const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+  const block = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!).find((y) => y.includes('metric_relabel_configs'));
+  if (block === undefined) throw new Error('README has no yaml block with metric_relabel_configs');
+  const config = parse(block) as { scrape_configs: Array<{ metric_relabel_configs: RelabelConfig[] }> };
+  return config.scrape_configs[0]!.metric_relabel_configs;
+}
 
 describe.skipIf(prometheusTool.skip)('series names and labels as a real Prometheus scrapes them', () => {
   let sim: Simulator;
@@ -33,7 +44,10 @@ describe.skipIf(prometheusTool.skip)('series names and labels as a real Promethe
     await expect(chat()).rejects.toMatchObject({ status: 429 });
     await otel.waitForSpans(4);
     prometheus = await startPrometheus({
-      scrapeJobs: [{ job: 'app', targets: [`127.0.0.1:${exporterPort}`], metricRelabelConfigs: bridgeJsExporterToCollectorNames() }],
+      scrapeJobs: [
+        { job: 'app', targets: [`127.0.0.1:${exporterPort}`], metricRelabelConfigs: bridgeJsExporterToCollectorNames() },
+        { job: 'readme', targets: [`127.0.0.1:${exporterPort}`], metricRelabelConfigs: await readmeBridge() },
+      ],
     });
     await prometheus.waitForTargetsUp();
   });
@@ -53,17 +67,19 @@ describe.skipIf(prometheusTool.skip)('series names and labels as a real Promethe
     }
   });
 
-  it('after the bridge, Prometheus holds exactly the Collector names SPEC lists', async () => {
-    const samples = await prometheus!.query('count by (__name__) ({__name__=~"openai_.+|gen_ai_.+"})');
+  it('after the bridge (the test set-up and the README snippet alike), Prometheus holds exactly the Collector names SPEC lists', async () => {
     const expected = INSTRUMENTS.flatMap(({ name, unit, kind }) => {
       const n = collectorPrometheusName(name, unit);
       return kind === 'histogram' ? [`${n}_bucket`, `${n}_count`, `${n}_sum`] : [n];
-    });
-    expect(samples.map((s) => s.metric['__name__']).sort()).toEqual(expected.sort());
+    }).sort();
+    for (const job of ['app', 'readme']) {
+      const samples = await prometheus!.query(`count by (__name__) ({job="${job}", __name__=~"openai_.+|gen_ai_.+"})`);
+      expect(samples.map((s) => s.metric['__name__']).sort(), job).toEqual(expected);
+    }
   });
 
   it('labels a rate-limit series with the quota only, never a request id', async () => {
-    const [series, ...others] = await prometheus!.query('openai_ratelimit_requests_remaining');
+    const [series, ...others] = await prometheus!.query('openai_ratelimit_requests_remaining{job="app"}');
     expect(others).toEqual([]);
     const { __name__, job, instance, otel_scope_name, otel_scope_version, ...quota } = series!.metric;
     expect(otel_scope_name).toBe('opentelemetry-instrumentation-openai-http');
@@ -78,7 +94,7 @@ describe.skipIf(prometheusTool.skip)('series names and labels as a real Promethe
   });
 
   it('counts the 429 under error_type="429" in the duration histogram', async () => {
-    const [count] = await prometheus!.query('sum(gen_ai_client_operation_duration_seconds_count{error_type="429"})');
+    const [count] = await prometheus!.query('sum(gen_ai_client_operation_duration_seconds_count{job="app", error_type="429"})');
     expect(count?.value).toBe(1);
   });
 });

@@ -48,10 +48,12 @@ export class ChannelHandlers {
     // A WebSocket handshake (global WebSocket, Realtime API) ends in an upgrade, never in
     // trailers: it is not a call we model, and its record would otherwise linger.
     if (request.upgrade) return;
+    // A second create for the same request would orphan the first record (and its span).
+    if (this.records.has(request as object)) return;
 
     const record: RequestRecord = {
       target,
-      method: typeof request.method === 'string' ? request.method : 'GET',
+      method: typeof request.method === 'string' && request.method !== '' ? request.method : 'GET',
       startTime: performance.now(),
       parentContext: context.active(),
       span: undefined,

@@ -50,11 +50,13 @@ export class NodeHttpHandlers {
     if (target === undefined) return;
     // A WebSocket handshake (`ws`, Realtime API) ends in `upgrade`, not in a response: not a call we model.
     if (header(request, 'upgrade') !== undefined) return;
+    // A second `created` for the same request would orphan the first record (and its span).
+    if (this.records.has(request)) return;
 
     const retries = header(request, RETRY_COUNT);
     const record: RequestRecord = {
       target,
-      method: typeof request.method === 'string' ? request.method : 'GET',
+      method: typeof request.method === 'string' && request.method !== '' ? request.method : 'GET',
       startTime: performance.now(),
       parentContext: context.active(),
       span: undefined,

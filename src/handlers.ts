@@ -7,6 +7,7 @@ import { readResponseHeaders } from './headers/response.ts';
 import { readResendCount } from './request-headers.ts';
 import { errorType } from './span/error-type.ts';
 import { finishSpan, startSpanEarly } from './span/finish.ts';
+import { isTracingSuppressed } from './span/suppressed.ts';
 import { UnfinishedSweeper } from './span/unfinished-sweeper.ts';
 
 /** Past this many body bytes searched without finding `"model"`, stop looking. */
@@ -51,11 +52,14 @@ export class ChannelHandlers {
     // A second create for the same request would orphan the first record (and its span).
     if (this.records.has(request as object)) return;
 
+    // The SDK's own exports (and anything else run under suppressTracing) are not the app's calls.
+    const parentContext = context.active();
+    if (isTracingSuppressed(parentContext)) return;
     const record: RequestRecord = {
       target,
       method: typeof request.method === 'string' && request.method !== '' ? request.method : 'GET',
       startTime: performance.now(),
-      parentContext: context.active(),
+      parentContext,
       span: undefined,
       model: undefined,
       modelBytesScanned: 0,

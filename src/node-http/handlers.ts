@@ -5,6 +5,7 @@ import { readResponseHeaders } from '../headers/response.ts';
 import { readResendCount } from '../request-headers.ts';
 import { errorType } from '../span/error-type.ts';
 import { finishSpan, startSpanEarly } from '../span/finish.ts';
+import { isTracingSuppressed } from '../span/suppressed.ts';
 import { UnfinishedSweeper } from '../span/unfinished-sweeper.ts';
 import { requestTarget, type ClientRequestLike } from './target.ts';
 
@@ -53,12 +54,15 @@ export class NodeHttpHandlers {
     // A second `created` for the same request would orphan the first record (and its span).
     if (this.records.has(request)) return;
 
+    // The SDK's own exports (and anything else run under suppressTracing) are not the app's calls.
+    const parentContext = context.active();
+    if (isTracingSuppressed(parentContext)) return;
     const retries = header(request, RETRY_COUNT);
     const record: RequestRecord = {
       target,
       method: typeof request.method === 'string' && request.method !== '' ? request.method : 'GET',
       startTime: performance.now(),
-      parentContext: context.active(),
+      parentContext,
       span: undefined,
       model: undefined,
       modelBytesScanned: 0,

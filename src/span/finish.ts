@@ -19,6 +19,11 @@ export function startSpanEarly(tracer: Tracer, record: RequestRecord): Span {
  * Emits the span of a finished attempt. Building it here, with its start time, name and every
  * attribute known, sets each attribute once and renames nothing (the model may only have been
  * read from the body after the request started).
+ *
+ * The request attributes go to startSpan, where samplers see them (as with any HTTP client
+ * instrumentation); the response attributes follow in one setAttributes. The SDK validates and
+ * copies startSpan attributes twice (before and after sampling) and setAttributes ones once,
+ * so this split costs ~0.5 us less per span than passing all ~20 up front (bench/micro/parts.ts).
  */
 export function finishSpan(
   tracer: Tracer,
@@ -31,8 +36,9 @@ export function finishSpan(
 ): void {
   let span = record.span;
   if (span === undefined) {
-    const attributes = addResponseAttributes(requestAttributes(record), record, errorType);
+    const attributes = requestAttributes(record);
     span = tracer.startSpan(spanName(record), { kind: SpanKind.CLIENT, startTime: record.startTime, attributes }, record.parentContext);
+    span.setAttributes(addResponseAttributes({}, record, errorType));
   } else {
     span.updateName(spanName(record));
     span.setAttributes(addResponseAttributes(requestAttributes(record), record, errorType));

@@ -52,3 +52,53 @@ export function operationAttributes(record: RequestRecord, errorType: string | u
   if (errorType !== undefined) attributes[ATTR_ERROR_TYPE] = errorType;
   return attributes;
 }
+
+/**
+ * `quotaSeries` and `operationAttributes` with a one-entry memo each: consecutive responses
+ * nearly always name the same quota and operation, and then get the same (frozen-by-convention,
+ * never mutated) objects back instead of a new attributes object and a JSON key per response.
+ * Strings are compared by value, so a different quota simply builds afresh.
+ */
+export function memoizedAttributes(): {
+  quotaSeries(record: RequestRecord): QuotaSeries;
+  operationAttributes(record: RequestRecord, errorType: string | undefined): Attributes;
+} {
+  let quota: { provider: string; server: string; organization?: string; project?: string; model?: string; series: QuotaSeries } | undefined;
+  let operation:
+    | { name: string; provider: string; server: string; model?: string; errorType?: string; attributes: Attributes }
+    | undefined;
+  return {
+    quotaSeries(record) {
+      const { provider, serverAddress } = record.target;
+      const organization = record.headers?.organization;
+      const project = record.headers?.project;
+      const model = record.model;
+      if (
+        quota === undefined ||
+        quota.provider !== provider ||
+        quota.server !== serverAddress ||
+        quota.organization !== organization ||
+        quota.project !== project ||
+        quota.model !== model
+      ) {
+        quota = { provider, server: serverAddress, organization, project, model, series: quotaSeries(record) };
+      }
+      return quota.series;
+    },
+    operationAttributes(record, errorType) {
+      const { operation: name, provider, serverAddress } = record.target;
+      const model = record.model;
+      if (
+        operation === undefined ||
+        operation.name !== name ||
+        operation.provider !== provider ||
+        operation.server !== serverAddress ||
+        operation.model !== model ||
+        operation.errorType !== errorType
+      ) {
+        operation = { name, provider, server: serverAddress, model, errorType, attributes: operationAttributes(record, errorType) };
+      }
+      return operation.attributes;
+    },
+  };
+}

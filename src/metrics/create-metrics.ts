@@ -2,7 +2,7 @@ import { diag as globalDiag, type Attributes, type BatchObservableCallback, type
 import type { ResolvedConfig } from '../config.ts';
 import type { OpenAIResponseHeaders, RequestObserver, RequestRecord } from '../internal-types.ts';
 import { errorType } from '../span/error-type.ts';
-import { operationAttributes, quotaSeries } from './attributes.ts';
+import { memoizedAttributes, type QuotaSeries } from './attributes.ts';
 import { createInstruments, type QuotaGauges } from './instruments.ts';
 import { projectQuota, type QuotaObservation } from './projection.ts';
 import { RateLimitStore } from './rate-limit-store.ts';
@@ -37,6 +37,7 @@ export function createMetrics(meter: Meter, config: () => ResolvedConfig, option
   const active = options.active ?? (() => true);
   const diag = options.diag ?? globalDiag;
   const instruments = createInstruments(meter);
+  const attributes = memoizedAttributes();
   let warnedAboutCap = false;
   const store = new RateLimitStore(options.maxSeries ?? MAX_RATE_LIMIT_SERIES, () => {
     if (warnedAboutCap) return;
@@ -71,10 +72,10 @@ export function createMetrics(meter: Meter, config: () => ResolvedConfig, option
       try {
         const headers = record.headers;
         if (headers === undefined) return;
-        recordRateLimits(store, record, headers, now());
+        recordRateLimits(store, attributes.quotaSeries, record, headers, now());
         const processingMs = headers.processingMs;
         if (processingMs !== undefined && Number.isFinite(processingMs) && processingMs >= 0) {
-          instruments.processingDuration.record(processingMs / 1000, operationAttributes(record, errorType(record.statusCode, undefined)));
+          instruments.processingDuration.record(processingMs / 1000, attributes.operationAttributes(record, errorType(record.statusCode, undefined)));
         }
       } catch (error) {
         diag.error('metrics: recording a response failed', error);
@@ -84,7 +85,7 @@ export function createMetrics(meter: Meter, config: () => ResolvedConfig, option
     onEnd(record, durationSeconds, type) {
       try {
         if (!Number.isFinite(durationSeconds) || durationSeconds < 0) return;
-        instruments.operationDuration.record(durationSeconds, operationAttributes(record, type));
+        instruments.operationDuration.record(durationSeconds, attributes.operationAttributes(record, type));
       } catch (error) {
         diag.error('metrics: recording a duration failed', error);
       }
@@ -95,7 +96,13 @@ export function createMetrics(meter: Meter, config: () => ResolvedConfig, option
   };
 }
 
-function recordRateLimits(store: RateLimitStore, record: RequestRecord, headers: OpenAIResponseHeaders, observedAt: number): void {
+function recordRateLimits(
+  store: RateLimitStore,
+  quotaSeries: (record: RequestRecord) => QuotaSeries,
+  record: RequestRecord,
+  headers: OpenAIResponseHeaders,
+  observedAt: number,
+): void {
   const requests = quota(headers.requestsLimit, headers.requestsRemaining, headers.requestsReset);
   const tokens = quota(headers.tokensLimit, headers.tokensRemaining, headers.tokensReset);
   // A response without rate-limit headers (an error page, a proxy) says nothing about the quota.

@@ -100,6 +100,14 @@ export class OpenAIHttpInstrumentation extends InstrumentationBase<OpenAIHttpIns
     for (const unsubscribe of subscriptions) unsubscribe();
     const global = globalThis as GlobalWithOwner;
     if (global[OWNER] === this) delete global[OWNER];
+    // Calls still in flight will send us nothing more: end their spans now, rather than leave
+    // them open, or have the sweeper emit them long after the instrumentation was turned off.
+    try {
+      this._handlers?.sweeper.expireAll();
+      this._nodeHttpHandlers?.sweeper.expireAll();
+    } catch (error) {
+      this._diag.error('ending in-flight spans on disable failed', error);
+    }
   }
 
   /** Requests whose spans are still open (for tests and leak checks). */

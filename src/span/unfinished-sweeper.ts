@@ -52,6 +52,16 @@ export class UnfinishedSweeper {
     }
   }
 
+  /**
+   * Ends every tracked record now: the instrumentation is being disabled, no further event
+   * will reach these requests, and their spans must neither stay open nor appear later.
+   */
+  expireAll(): void {
+    const records = [...this.tracked.keys()];
+    this.clear();
+    for (const record of records) this.onExpire(record);
+  }
+
   /** Drops everything (used when the instrumentation is torn down in tests). */
   clear(): void {
     this.tracked.clear();

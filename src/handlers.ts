@@ -4,7 +4,7 @@ import type { RequestObserver, RequestRecord, UndiciRequestLike } from './intern
 import type { EndpointMatcher } from './match.ts';
 import { findModel, scannedBytes } from './body/model.ts';
 import { readResponseHeaders } from './headers/response.ts';
-import { readResendCount } from './request-headers.ts';
+import { hasRequestHeader, readResendCount } from './request-headers.ts';
 import { errorType } from './span/error-type.ts';
 import { finishSpan, startSpanEarly } from './span/finish.ts';
 import { isTracingSuppressed } from './span/suppressed.ts';
@@ -76,7 +76,11 @@ export class ChannelHandlers {
 
     this.records.set(request as object, record);
     this.sweeper.track(record);
-    if (this.deps.config().propagateTraceContext && typeof request.addHeader === 'function') {
+    if (
+      this.deps.config().propagateTraceContext &&
+      typeof request.addHeader === 'function' &&
+      !hasRequestHeader(request.headers, 'traceparent')
+    ) {
       record.span = startSpanEarly(this.deps.tracer(), record);
       const carrier: Record<string, string> = {};
       propagation.inject(trace.setSpan(record.parentContext, record.span), carrier);

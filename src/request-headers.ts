@@ -24,3 +24,19 @@ export function readResendCount(headers: unknown): number | undefined {
   const count = Number(raw.trim());
   return count > 0 ? count : undefined;
 }
+
+/**
+ * Whether the outgoing request already carries `name` (in either of undici's shapes): another
+ * instrumentation (instrumentation-undici, say) may have injected `traceparent` before us, and
+ * a second one would make the header invalid (W3C Trace Context allows exactly one).
+ */
+export function hasRequestHeader(headers: unknown, name: string): boolean {
+  if (Array.isArray(headers)) {
+    for (let i = 0; i < headers.length; i += 2) {
+      const key = headers[i];
+      if (typeof key === 'string' && key.length === name.length && key.toLowerCase() === name) return true;
+    }
+    return false;
+  }
+  return typeof headers === 'string' && headers.toLowerCase().includes(`${name}:`);
+}

@@ -1,0 +1,104 @@
+import http from 'node:http';
+import { diag, DiagLogLevel } from '@opentelemetry/api';
+import OpenAI, { AzureOpenAI } from 'openai';
+import OpenAIv4 from 'openai-v4';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulator, type Simulator } from '../../simulator/index.ts';
+import { setupOtlpPipeline, type OtlpPipeline } from '../helpers/otlp-pipeline.ts';
+import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.ts';
+
+// Distinctive values: if any of them shows up anywhere we export or log, it leaked.
+const SECRETS = {
+  bearer: 'sk-proj-LEAKCHECK-bearer-7d2f9a',
+  azureKey: 'LEAKCHECK-azure-api-key-41c8',
+  cookie: 'LEAKCHECK-session-cookie-9b1e',
+  queryKey: 'LEAKCHECK-query-key-0a7c',
+  password: 'LEAKCHECK-password-5e3d',
+  prompt: 'LEAKCHECK prompt text that must stay private',
+};
+
+describe('secrets never leave the app through the instrumentation', () => {
+  let sim: Simulator;
+  let azure: Simulator;
+  let receiver: OtlpReceiver;
+  let pipeline: OtlpPipeline;
+  const logs: string[] = [];
+  beforeAll(async () => {
+    sim = await startSimulator();
+    azure = await startSimulator({ mode: 'azure' });
+    receiver = await startOtlpReceiver();
+    const log = (level: string) => (...args: unknown[]) => logs.push(`${level} ${args.map((a) => (a instanceof Error ? `${a.message} ${a.stack}` : safeString(a))).join(' ')}`);
+    diag.setLogger({ error: log('error'), warn: log('warn'), info: log('info'), debug: log('debug'), verbose: log('verbose') }, { logLevel: DiagLogLevel.ALL, suppressOverrideMessage: true });
+    pipeline = setupOtlpPipeline(receiver.url, {
+      endpoints: [sim.url, { url: `${azure.origin}/openai`, provider: 'azure.ai.openai' }],
+      responseHook: () => {
+        throw new Error('a buggy hook');
+      },
+    });
+  });
+  afterAll(async () => {
+    await pipeline.shutdown();
+    diag.disable();
+    await receiver.close();
+    await sim.close();
+    await azure.close();
+  });
+
+  it('in spans, metrics, diagnostic logs and error messages, for every kind of credential and call', async () => {
+    const messages = [{ role: 'user' as const, content: SECRETS.prompt }];
+    const client = new OpenAI({ apiKey: SECRETS.bearer, baseURL: sim.url, maxRetries: 0 });
+    await client.chat.completions.create({ model: 'gpt-4o', messages });
+    const stream = await client.chat.completions.create({ model: 'gpt-4o', messages, stream: true });
+    for await (const _ of stream);
+    await client.chat.completions.create({ model: 'gpt-4o', messages }, { headers: { cookie: `session=${SECRETS.cookie}`, 'x-simulator-status': '401' } }).catch(() => undefined);
+    await new OpenAIv4({ apiKey: SECRETS.bearer, baseURL: sim.url, maxRetries: 0 }).embeddings.create({ model: 'e', input: SECRETS.prompt });
+    await new AzureOpenAI({ endpoint: azure.origin, apiKey: SECRETS.azureKey, apiVersion: '2024-10-21', deployment: 'd', maxRetries: 0 }).chat.completions.create({ model: 'x', messages });
+    // A key in the query string, and user:password in the URL (node:http `auth`).
+    await (await fetch(`${sim.url}/models?api-key=${SECRETS.queryKey}&key=${SECRETS.queryKey}`, { headers: { authorization: `Bearer ${SECRETS.bearer}` } })).text();
+    await new Promise<void>((resolve) =>
+      http
+        .request(`${sim.url}/models?api_key=${SECRETS.queryKey}`, { auth: `user:${SECRETS.password}`, headers: { authorization: `Bearer ${SECRETS.bearer}`, cookie: SECRETS.cookie } }, (r) => r.resume().on('close', resolve))
+        .end(),
+    );
+    // Failures: a refused connection and an aborted call, with credentials on the request.
+    const closed = await startSimulator();
+    const deadUrl = closed.url;
+    await closed.close();
+    pipeline.instrumentation.setConfig({
+      endpoints: [sim.url, deadUrl, { url: `${azure.origin}/openai`, provider: 'azure.ai.openai' }],
+      responseHook: () => {
+        throw new Error('a buggy hook');
+      },
+    });
+    await new OpenAI({ apiKey: SECRETS.bearer, baseURL: deadUrl, maxRetries: 0 }).models.list().catch(() => undefined);
+    await new Promise<void>((resolve) => {
+      const req = http.request(`${deadUrl}/chat/completions`, { method: 'POST', auth: `user:${SECRETS.password}` });
+      req.on('error', () => resolve());
+      req.end();
+    });
+    await client.chat.completions.create({ model: 'gpt-4o', messages }, { signal: AbortSignal.timeout(1), headers: { 'x-simulator-latency-ms': '200' } }).catch(() => undefined);
+
+    await pipeline.tracerProvider.forceFlush();
+    await pipeline.meterProvider.forceFlush();
+    await receiver.waitFor(() => receiver.spans().length >= 10 && receiver.metrics().length > 0);
+    const exported = receiver.requests.map((r) => r.body.toString('utf8')).join('\n');
+    expect(receiver.spans().map((s) => s.attributes['error.type'] ?? 'ok').sort()).toEqual(
+      ['401', 'ECONNREFUSED', 'ECONNREFUSED', 'TimeoutError', 'ok', 'ok', 'ok', 'ok', 'ok', 'ok'],
+    );
+    const everything = `${exported}\n${logs.join('\n')}`;
+    for (const [name, secret] of Object.entries(SECRETS)) expect(everything.includes(secret), `${name} leaked`).toBe(false);
+    expect(logs.some((l) => l.includes('responseHook threw'))).toBe(true);
+    const urls = receiver.spans().map((s) => String(s.attributes['url.full']));
+    expect(urls.some((u) => u.includes('api-key=REDACTED') && u.includes('key=REDACTED'))).toBe(true);
+    expect(urls.some((u) => u.includes('api_key=REDACTED'))).toBe(true);
+    for (const u of urls) expect(u).not.toMatch(/\/\/[^/]*@/);
+  });
+});
+
+function safeString(value: unknown): string {
+  try {
+    return typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}

@@ -1,6 +1,6 @@
 import type { OpenAIResponseHeaders } from '../internal-types.ts';
 import { parseResetDuration } from './duration.ts';
-import { latin1, mayBeEventStream, plainDigits } from './bytes.ts';
+import { StableTokens, latin1, mayBeEventStream, plainDigits } from './bytes.ts';
 import { firstListElement, parseCount, parseNonNegativeDecimal, parseRetryAfter, parseRetryAfterMs, parseToken } from './values.ts';
 
 /**
@@ -12,7 +12,7 @@ import { firstListElement, parseCount, parseNonNegativeDecimal, parseRetryAfter,
  *
  * Only the ~17 names we want are ever decoded: other headers cost a length lookup.
  */
-export function readResponseHeaders(raw: unknown, now: number = Date.now()): OpenAIResponseHeaders {
+export function readResponseHeaders(raw: unknown, now?: number): OpenAIResponseHeaders {
   const out = emptyHeaders();
   const pending: PendingValues = { retryAfter: undefined, date: undefined, requestIdFallback: undefined };
   if (Array.isArray(raw)) readFlatArray(raw, out, pending);
@@ -20,7 +20,8 @@ export function readResponseHeaders(raw: unknown, now: number = Date.now()): Ope
   if (out.requestId === undefined) out.requestId = pending.requestIdFallback;
   if (out.retryAfter === undefined && pending.retryAfter !== undefined) {
     const date = pending.date instanceof Uint8Array ? latin1(pending.date) : pending.date;
-    out.retryAfter = parseRetryAfter(pending.retryAfter, date, now);
+    // The clock is read only here: a retry-after date without a `date` header is rare.
+    out.retryAfter = parseRetryAfter(pending.retryAfter, date, now ?? Date.now());
   }
   return out;
 }
@@ -128,6 +129,8 @@ function matchBytes(name: Uint8Array): HeaderId | undefined {
   return undefined;
 }
 
+const STABLE = new StableTokens(parseToken);
+
 /** `apply` for a value still in bytes: decodes only what it has to (see bytes.ts). */
 function applyBytes(id: HeaderId, value: Uint8Array, out: OpenAIResponseHeaders, pending: PendingValues): void {
   switch (id) {
@@ -136,6 +139,15 @@ function applyBytes(id: HeaderId, value: Uint8Array, out: OpenAIResponseHeaders,
       return;
     case H.contentType:
       if (!out.eventStream && mayBeEventStream(value)) apply(id, latin1(value), out, pending);
+      return;
+    case H.organization:
+      if (out.organization === undefined) out.organization = STABLE.read(id, value);
+      return;
+    case H.project:
+      if (out.project === undefined) out.project = STABLE.read(id, value);
+      return;
+    case H.version:
+      if (out.version === undefined) out.version = STABLE.read(id, value);
       return;
     case H.processingMs:
     case H.requestsLimit:

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { latin1, mayBeEventStream, plainDigits } from '../../../src/headers/bytes.ts';
+import { StableTokens, latin1, mayBeEventStream, plainDigits } from '../../../src/headers/bytes.ts';
 import { readResponseHeaders } from '../../../src/headers/response.ts';
 
 const b = (s: string): Buffer => Buffer.from(s, 'latin1');
@@ -39,5 +39,31 @@ describe('header bytes', () => {
     const fromBytes = readResponseHeaders(pairs.flat().map(b), now);
     expect(fromBytes).toEqual(readResponseHeaders(pairs.flat(), now));
     expect(fromBytes).toMatchObject({ requestsRemaining: 12, requestsLimit: 500, processingMs: 413, tokensLimit: 7, retryAfter: 30, eventStream: true });
+  });
+});
+
+describe('StableTokens', () => {
+  it('answers a repeat from memory and anything else by parsing, always as parse would', () => {
+    let parses = 0;
+    const tokens = new StableTokens((s) => {
+      parses++;
+      return s === 'bad' ? undefined : s.toUpperCase();
+    });
+    expect(tokens.read(0, b('org-a'))).toBe('ORG-A');
+    expect(tokens.read(0, b('org-a'))).toBe('ORG-A');
+    expect(parses).toBe(1);
+    expect(tokens.read(1, b('org-a'))).toBe('ORG-A');
+    expect(tokens.read(0, b('org-b'))).toBe('ORG-B');
+    expect(tokens.read(0, b('bad'))).toBeUndefined();
+    expect(tokens.read(0, b('bad'))).toBeUndefined();
+    expect(parses).toBe(4);
+  });
+
+  it('does not let a later change to the Buffer it was given change its memory', () => {
+    const tokens = new StableTokens((s) => s);
+    const value = b('proj_a');
+    tokens.read(0, value);
+    value[5] = 0x62; // the socket buffer is reused: now "proj_b"
+    expect(tokens.read(0, value)).toBe('proj_b');
   });
 });

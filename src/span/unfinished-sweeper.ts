@@ -4,10 +4,20 @@ import type { RequestRecord } from '../internal-types.ts';
  * Ends the spans of requests that stopped showing signs of life: a response whose body the
  * app never reads produces no further channel event, and its span must not stay open (or its
  * state live) forever. One unref'd interval serves every request, and runs only while some
- * request is in flight; per request the cost is a Set insertion and a counter.
+ * request is in flight.
+ *
+ * Per request the cost is an array push: no hash-table entry (a Map or Set keyed by a fresh
+ * object pays for its identity hash and for the table's tombstones, ~0.25 us per request,
+ * measured in bench/micro/handler-cost.ts). Ended records are dropped lazily, when the array
+ * is more than half ended ones or at the next sweep, so it stays within about twice the
+ * requests in flight.
  */
 export class UnfinishedSweeper {
-  private readonly tracked = new Map<RequestRecord, { seen: number; since: number }>();
+  private tracked: RequestRecord[] = [];
+  /** `untrack` calls since the array was last compacted. */
+  private untracked = 0;
+  /** Signs of life of records a sweep has already looked at; most requests end before one. */
+  private readonly marks = new Map<RequestRecord, Mark>();
   private timer: NodeJS.Timeout | undefined;
   private readonly timeoutMs: () => number;
   private readonly onExpire: (record: RequestRecord) => void;
@@ -17,12 +27,19 @@ export class UnfinishedSweeper {
     this.onExpire = onExpire;
   }
 
+  /** Requests in flight (for tests and leak checks; not on the hot path). */
   get size(): number {
-    return this.tracked.size;
+    let live = 0;
+    for (const record of this.tracked) if (!record.ended) live++;
+    return live;
   }
 
   track(record: RequestRecord): void {
-    this.tracked.set(record, { seen: record.activity, since: performance.now() });
+    if (this.untracked > 32 && this.untracked * 2 > this.tracked.length) {
+      this.tracked = this.tracked.filter((r) => !r.ended);
+      this.untracked = 0;
+    }
+    this.tracked.push(record);
     if (this.timer === undefined) {
       const every = Math.min(5_000, Math.max(20, this.timeoutMs() / 4));
       this.timer = setInterval(() => this.sweep(), every);
@@ -30,23 +47,43 @@ export class UnfinishedSweeper {
     }
   }
 
+  /** Called once the record has ended (`record.ended` is set): it is dropped lazily. */
   untrack(record: RequestRecord): void {
-    this.tracked.delete(record);
+    this.untracked++;
+    if (this.marks.size > 0) this.marks.delete(record);
   }
 
   /** Ends every record that has been silent for longer than the timeout. */
   sweep(now: number = performance.now()): void {
     const timeout = this.timeoutMs();
-    for (const [record, mark] of this.tracked) {
+    const live: RequestRecord[] = [];
+    const expired: RequestRecord[] = [];
+    for (const record of this.tracked) {
+      if (record.ended) {
+        this.marks.delete(record);
+        continue;
+      }
+      let mark = this.marks.get(record);
+      if (mark === undefined) {
+        // Tracked at creation, before any event: activity 0 since the request started.
+        mark = { seen: 0, since: record.startTime };
+        this.marks.set(record, mark);
+      }
       if (record.activity !== mark.seen) {
         mark.seen = record.activity;
         mark.since = now;
+        live.push(record);
       } else if (now - mark.since >= timeout) {
-        this.tracked.delete(record);
-        this.onExpire(record);
+        this.marks.delete(record);
+        expired.push(record);
+      } else {
+        live.push(record);
       }
     }
-    if (this.tracked.size === 0 && this.timer !== undefined) {
+    this.tracked = live;
+    this.untracked = 0;
+    for (const record of expired) this.onExpire(record);
+    if (this.tracked.length === 0 && this.timer !== undefined) {
       clearInterval(this.timer);
       this.timer = undefined;
     }
@@ -57,15 +94,24 @@ export class UnfinishedSweeper {
    * will reach these requests, and their spans must neither stay open nor appear later.
    */
   expireAll(): void {
-    const records = [...this.tracked.keys()];
+    const records = this.tracked.filter((record) => !record.ended);
     this.clear();
     for (const record of records) this.onExpire(record);
   }
 
   /** Drops everything (used when the instrumentation is torn down in tests). */
   clear(): void {
-    this.tracked.clear();
+    this.tracked = [];
+    this.untracked = 0;
+    this.marks.clear();
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
   }
+}
+
+interface Mark {
+  /** `record.activity` when last looked at. */
+  seen: number;
+  /** When `seen` was last found to have changed (or the request started). */
+  since: number;
 }

@@ -13,8 +13,8 @@ export interface DemoStackOptions {
   readonly replicas: number;
   /** Base URL of an OTLP/HTTP receiver for traces; undefined turns traces off. */
   readonly otlpEndpoint?: string;
-  /** Unset: the SDK default, http/protobuf, as in compose. */
-  readonly otlpProtocol?: 'http/json' | 'http/protobuf';
+  /** Per replica; undefined: the SDK default, http/protobuf, as in compose. */
+  readonly otlpProtocol?: (replica: number) => 'http/json' | 'http/protobuf' | undefined;
   /** Serve metrics on a Prometheus exporter per replica (127.0.0.1, a free port). */
   readonly prometheusMetrics: boolean;
 }
@@ -85,7 +85,8 @@ export async function startDemoStack(options: DemoStackOptions): Promise<DemoSta
       // The demo exports over OTLP only when an endpoint is set; with no receiver, traces are off.
       env['OTEL_EXPORTER_OTLP_ENDPOINT'] = options.otlpEndpoint ?? 'http://127.0.0.1:9';
       if (options.otlpEndpoint === undefined) env['OTEL_TRACES_EXPORTER'] = 'none';
-      if (options.otlpProtocol) env['OTEL_EXPORTER_OTLP_PROTOCOL'] = options.otlpProtocol;
+      const protocol = options.otlpProtocol?.(i);
+      if (protocol) env['OTEL_EXPORTER_OTLP_PROTOCOL'] = protocol;
       if (options.prometheusMetrics) {
         const port = await freePort();
         Object.assign(env, { OTEL_METRICS_EXPORTER: 'prometheus', OTEL_EXPORTER_PROMETHEUS_HOST: '127.0.0.1', OTEL_EXPORTER_PROMETHEUS_PORT: String(port) });

@@ -68,6 +68,18 @@ describe('alongside @opentelemetry/instrumentation-undici', () => {
     });
   }
 
+  it("leaves one span, ours, when its ignoreRequestHook skips the OpenAI origin (the README's recipe)", async () => {
+    await start(true, false);
+    undici.setConfig({ ignoreRequestHook: (request) => request.origin === server.origin });
+    await callInParent();
+    await otel.waitForSpans(2);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const spans = otel.spans();
+    expect(spans).toHaveLength(2);
+    expect(spans.filter((s) => s.attributes['gen_ai.operation.name'] === 'chat')).toHaveLength(1);
+    expect(traceparents).toEqual([[]]);
+  });
+
   it('never adds a second traceparent when instrumentation-undici already injected one', async () => {
     await start(false, true);
     await callInParent();

@@ -80,6 +80,12 @@ describe('docker-compose.yml', () => {
     expect(svc('grafana').image).toMatch(/^grafana\/grafana:/);
   });
 
+  it('needs no .env: every ${VARIABLE} it reads has a default', () => {
+    const variables = [...readRepoFile('docker-compose.yml').matchAll(/\$\{[^}]*\}/g)].map((m) => m[0]);
+    expect(variables.length).toBeGreaterThan(0);
+    for (const v of variables) expect(v).toMatch(/^\$\{\w+:-[^}]+\}$/);
+  });
+
   it('pins every image, including the ones the builds start FROM', () => {
     for (const s of services.values()) for (const image of imagesOf(s)) expect(image, s.name).toMatch(PINNED);
   });

@@ -16,9 +16,9 @@ import { loadGrafanaRules, loadPrometheusRules, seriesKey, thresholdHolds } from
  * Every PromQL expression the stack ships (dashboard panels and annotations, Grafana-managed
  * alert rules, the Jaeger datasource's trace-to-metrics queries, deploy/prometheus/alerts.yml)
  * runs against a real Prometheus holding what the demo produced against the simulator, each
- * configured as docker-compose.yml configures them. Four demo replicas (`docker compose up
- * --scale demo=4`, the README's "drain the quota" experiment) share one quota, so quota alerts
- * hold, 429s happen, and "one alert per quota, not per replica" can be checked.
+ * configured as docker-compose.yml configures them. Four demo replicas (compose runs two) share
+ * one quota and overrun it, so within seconds the quota conditions hold, 429s happen, and "one
+ * alert per quota, not per replica" can be checked.
  *
  * Set-up differences from compose, and why: Debian's Prometheus (2.42) can't take OTLP, so each
  * replica serves its metrics with @opentelemetry/exporter-prometheus, which names them without

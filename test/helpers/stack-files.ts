@@ -60,7 +60,7 @@ export function loadCompose(): Map<string, ComposeService> {
         inline: optionalText(build['dockerfile_inline'], `${where}.build.dockerfile_inline`),
       },
       command: s['command'] === undefined ? [] : texts(s['command'], `${where}.command`),
-      environment: Object.fromEntries(Object.entries(env).map(([k, v]) => [k, text(v, `${where}.environment.${k}`)])),
+      environment: Object.fromEntries(Object.entries(env).map(([k, v]) => [k, interpolate(text(v, `${where}.environment.${k}`))])),
       ports: s['ports'] === undefined ? [] : texts(s['ports'], `${where}.ports`),
       volumes: s['volumes'] === undefined ? [] : texts(s['volumes'], `${where}.volumes`),
       healthcheck: health && texts(health['test'], `${where}.healthcheck.test`),
@@ -133,6 +133,18 @@ export function loadCollectorConfig(): CollectorConfig {
 /** `host:port` -> port (the part after the last colon). */
 export function portOf(endpoint: string): number {
   return Number(endpoint.slice(endpoint.lastIndexOf(':') + 1));
+}
+
+/**
+ * Compose's variable interpolation: `${NAME:-default}` is the default when NAME is unset or
+ * empty, `${NAME-default}` only when unset, `${NAME}` is NAME or empty.
+ */
+export function interpolate(value: string, env: Readonly<Record<string, string | undefined>> = process.env): string {
+  return value.replace(/\$\{(\w+)(?:(:?)-([^}]*))?\}/g, (_all, name: string, colon: string | undefined, fallback: string | undefined) => {
+    const set = env[name];
+    if (fallback === undefined) return set ?? '';
+    return set === undefined || (colon === ':' && set === '') ? fallback : set;
+  });
 }
 
 function optionalText(value: unknown, where: string): string | undefined {

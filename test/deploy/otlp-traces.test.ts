@@ -63,6 +63,8 @@ describe('traces from the compose demo, over OTLP/HTTP', () => {
       .catch((error: unknown) => {
         throw new Error(`${String(error)} (${spans().length} spans)\n${stack.logs()}`);
       });
+    // Everything below reads what was received; stopping now spares the other test files the load.
+    await stack.stop();
   }, 60_000);
 
   afterAll(async () => {

@@ -37,6 +37,10 @@ describe('Grafana provisioning', () => {
     const providers = list(file['providers'], 'providers').map((p) => tree(p, 'provider'));
     expect(providers).toHaveLength(1);
     expect(providers[0]).toMatchObject({ type: 'file', folder: 'OpenAI', allowUiUpdates: false });
+    // Found by title, so the alert rules' folder and this one are the same folder, whichever
+    // Grafana provisions first (a pinned folderUid would clash with the one alerting creates).
+    expect(providers[0]?.['folderUid']).toBeUndefined();
+    expect(tree(list(alertsFile['groups'], 'groups')[0], 'groups[0]')['folder']).toBe(providers[0]?.['folder']);
   });
 });
 

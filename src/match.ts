@@ -14,12 +14,20 @@ interface OriginRule {
   readonly prefixes: ReadonlyArray<{ readonly prefix: string; readonly provider: string }>;
   readonly serverAddress: string;
   readonly serverPort: number;
+  /**
+   * Request path -> its target (null: not covered), memoised: an app calls a handful of paths,
+   * so each request reuses one immutable target instead of re-deriving the operation and the
+   * redacted URL (a slice, a concat and an object per request).
+   */
+  readonly targets: Map<string, MatchedTarget | null>;
 }
 
 const AZURE_SUFFIX = '.openai.azure.com';
 const BUILT_IN_HOSTS: Record<string, string> = { 'api.openai.com': PROVIDER_OPENAI };
 /** Past this many distinct origins the memo starts over, so an app calling many hosts stays bounded. */
 const MEMO_LIMIT = 512;
+/** The same for the paths memoised per origin (ids in paths, such as `/v1/files/{id}`, vary). */
+const PATH_MEMO_LIMIT = 256;
 
 /**
  * Decides, per request, whether it goes to an OpenAI-compatible API, and which operation.
@@ -54,19 +62,13 @@ export class EndpointMatcher {
       this.memo.set(key, rule);
     }
     if (rule === null) return undefined;
-    const pathname = stripQuery(path);
-    for (const { prefix, provider } of rule.prefixes) {
-      if (prefix === '' || pathname === prefix || pathname.startsWith(prefix + '/')) {
-        return {
-          provider,
-          operation: operationFromPath(pathname.slice(prefix.length)),
-          serverAddress: rule.serverAddress,
-          serverPort: rule.serverPort,
-          url: key + redactQuery(path),
-        };
-      }
+    let target = rule.targets.get(path);
+    if (target === undefined) {
+      target = targetFor(rule, key, path);
+      if (rule.targets.size >= PATH_MEMO_LIMIT) rule.targets.clear();
+      rule.targets.set(path, target);
     }
-    return undefined;
+    return target ?? undefined;
   }
 
   private add(entry: string, provider: string): void {
@@ -102,8 +104,24 @@ export class EndpointMatcher {
     const hostProvider =
       this.hosts.get(host) ?? (host.endsWith(AZURE_SUFFIX) ? PROVIDER_AZURE_OPENAI : undefined);
     if (hostProvider !== undefined) prefixes.push({ prefix: '', provider: hostProvider });
-    return prefixes.length === 0 ? null : { prefixes, serverAddress, serverPort };
+    return prefixes.length === 0 ? null : { prefixes, serverAddress, serverPort, targets: new Map() };
   }
+}
+
+function targetFor(rule: OriginRule, origin: string, path: string): MatchedTarget | null {
+  const pathname = stripQuery(path);
+  for (const { prefix, provider } of rule.prefixes) {
+    if (prefix === '' || pathname === prefix || pathname.startsWith(prefix + '/')) {
+      return {
+        provider,
+        operation: operationFromPath(pathname.slice(prefix.length)),
+        serverAddress: rule.serverAddress,
+        serverPort: rule.serverPort,
+        url: origin + redactQuery(path),
+      };
+    }
+  }
+  return null;
 }
 
 function stripQuery(path: string): string {

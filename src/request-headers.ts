@@ -20,7 +20,8 @@ export function readResendCount(headers: unknown): number | undefined {
     const match = /^x-stainless-retry-count:[ \t]*(\d{1,6})[ \t]*$/im.exec(headers);
     raw = match?.[1];
   }
-  if (raw === undefined || !/^\d{1,6}$/.test(raw.trim())) return undefined;
+  // The SDKs send "0" on every first attempt: the common case needs no regex.
+  if (raw === undefined || raw === '0' || !/^\d{1,6}$/.test(raw.trim())) return undefined;
   const count = Number(raw.trim());
   return count > 0 ? count : undefined;
 }

@@ -51,6 +51,18 @@ describe('EndpointMatcher', () => {
     expect(matcher.match('https://api.openai.com', undefined)).toBeUndefined();
   });
 
+  it('hands out one immutable target per path, and still tells queries and prefixes apart', () => {
+    const m = new EndpointMatcher([{ url: 'https://api.groq.com/openai/v1', provider: 'groq' }], undefined);
+    const first = m.match('https://api.groq.com', '/openai/v1/chat/completions');
+    expect(m.match('https://api.groq.com', '/openai/v1/chat/completions')).toBe(first);
+    expect(m.match('https://api.groq.com', '/openai/v1/chat/completions?api_key=s3cret')?.url).toBe(
+      'https://api.groq.com/openai/v1/chat/completions?api_key=REDACTED',
+    );
+    expect(m.match('https://api.groq.com', '/other/chat/completions')).toBeUndefined();
+    expect(m.match('https://api.groq.com', '/other/chat/completions')).toBeUndefined();
+    for (let i = 0; i < 600; i++) expect(m.match('https://api.groq.com', `/openai/v1/files/file-${i}`)?.operation).toBe('files');
+  });
+
   it('accepts a URL object as origin', () => {
     expect(matcher.match(new URL('https://api.openai.com/'), '/v1/models')?.operation).toBe('models');
   });

@@ -1,0 +1,12 @@
+/**
+ * The simulator in its own process, so its CPU is never charged to the variant being measured.
+ * Limits are set out of reach: every benchmark call must answer 200 with the full set of
+ * OpenAI headers, never 429. Reports its base URL over IPC; exits when the parent disconnects.
+ */
+import { startSimulator } from '../simulator/index.ts';
+
+const simulator = await startSimulator({ requestsPerWindow: 1e12, tokensPerWindow: 1e15, windowMs: 60_000 });
+process.send?.({ url: simulator.url });
+process.on('disconnect', () => {
+  void simulator.close().finally(() => process.exit(0));
+});

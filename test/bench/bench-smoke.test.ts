@@ -1,0 +1,46 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { VARIANTS } from '../../bench/variants/index.ts';
+
+const run = promisify(execFile);
+const dir = mkdtempSync(join(tmpdir(), 'bench-smoke-'));
+
+describe('npm run bench -- --quick', () => {
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('runs every variant and every part, and writes JSON with all of them and the targets', async () => {
+    const out = join(dir, 'quick.json');
+    // The sources, not dist/: the smoke test must not depend on (or race) a build.
+    await run(process.execPath, ['bench/main.ts', '--quick', '--out', out], {
+      env: { ...process.env, BENCH_LIB: 'src' },
+      timeout: 55_000,
+    });
+    const result = JSON.parse(readFileSync(out, 'utf8')) as {
+      quick: boolean;
+      variants: Array<{ id: string; errors: number; spansExported: number; requestsPerSecond: { median: number } }>;
+      ab: Array<{ variant: string; throughputRatio: number }>;
+      soak: { checkpoints: unknown[] };
+      handlerCost: { cases: Array<{ id: string; addedCpuUs: number }> };
+      parts: { parts: Array<{ id: string }> };
+      targets: Array<{ id: string; met: boolean }>;
+    };
+    expect(result.quick).toBe(true);
+    expect(result.variants.map((v) => v.id)).toEqual(VARIANTS.map((v) => v.id));
+    for (const v of result.variants) {
+      expect(v.errors, v.id).toBe(0);
+      expect(v.requestsPerSecond.median, v.id).toBeGreaterThan(0);
+      expect(v.spansExported > 0, v.id).toBe(VARIANTS.find((x) => x.id === v.id)!.expectsSpans);
+    }
+    expect(result.ab.map((a) => a.variant)).toEqual(['ours', 'undici', 'undici-headers', 'floor']);
+    expect(result.soak.checkpoints.length).toBeGreaterThan(1);
+    expect(result.handlerCost.cases.map((c) => c.id)).toEqual(
+      expect.arrayContaining(['baseline', 'ours', 'ours-other-host', 'floor', 'undici', 'undici-headers']),
+    );
+    expect(result.parts.parts.map((p) => p.id)).toEqual(expect.arrayContaining(['headers-flat', 'headers-object', 'duration', 'attributes']));
+    expect(result.targets.map((t) => t.id)).toEqual(['handler-cpu', 'throughput', 'other-hosts', 'heap-flat']);
+  }, 60_000);
+});

@@ -144,6 +144,7 @@ try {
   console.log(`${handlerCostTable(handlerCost)}\n`);
   console.log(`${partsTable(parts)}\n`);
   console.log(targetTable(targets));
+  if (plan.quick) console.log('  (quick run: the counts are too small for the targets to mean anything; judge them on a full run)');
   for (const t of targets) console.log(`  ${t.id}: ${t.measuredBy}${t.alsoSeen ? `; also: ${t.alsoSeen}` : ''}`);
   console.log(`\nraw results: ${relative(process.cwd(), out)}  (${durationS.toFixed(0)} s)`);
   if (missingSpans.length > 0 || errors.length > 0) {

@@ -2,10 +2,11 @@ import { InstrumentationBase, type InstrumentationNodeModuleDefinition } from '@
 import type { RequestObserver } from './internal-types.ts';
 import { CHANNELS, subscribeGuarded, type Unsubscribe } from './channels.ts';
 import { resolveConfig, type ResolvedConfig } from './config.ts';
-import { ChannelHandlers, type HandlerDeps } from './handlers.ts';
+import { ChannelHandlers } from './handlers.ts';
 import { EndpointMatcher } from './match.ts';
 import { NODE_HTTP_CHANNELS } from './node-http/channels.ts';
 import { NodeHttpHandlers } from './node-http/handlers.ts';
+import { RequestTracker, type HandlerDeps } from './request-tracker.ts';
 import { createMetrics } from './metrics/index.ts';
 import type { OpenAIHttpInstrumentationConfig } from './types.ts';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version.ts';
@@ -26,6 +27,7 @@ export class OpenAIHttpInstrumentation extends InstrumentationBase<OpenAIHttpIns
   // `declare`: the base constructor calls enable() and _updateMetricInstruments() before
   // subclass field initialisers would run, so these must not be re-initialised afterwards.
   declare private _subscriptions: Unsubscribe[] | undefined;
+  declare private _tracker: RequestTracker | undefined;
   declare private _handlers: ChannelHandlers | undefined;
   declare private _nodeHttpHandlers: NodeHttpHandlers | undefined;
   declare private _metrics: (RequestObserver & { dispose(): void }) | undefined;
@@ -74,8 +76,9 @@ export class OpenAIHttpInstrumentation extends InstrumentationBase<OpenAIHttpIns
       },
       diag: this._diag,
     };
-    const handlers = (this._handlers ??= new ChannelHandlers(deps));
-    const nodeHttp = (this._nodeHttpHandlers ??= new NodeHttpHandlers(deps));
+    const tracker = (this._tracker ??= new RequestTracker(deps));
+    const handlers = (this._handlers ??= new ChannelHandlers(tracker));
+    const nodeHttp = (this._nodeHttpHandlers ??= new NodeHttpHandlers(tracker));
     const onError = (channel: string, error: unknown): void => {
       this._diag.error(`handler for ${channel} failed; the request is unaffected`, error);
     };
@@ -103,8 +106,7 @@ export class OpenAIHttpInstrumentation extends InstrumentationBase<OpenAIHttpIns
     // Calls still in flight will send us nothing more: end their spans now, rather than leave
     // them open, or have the sweeper emit them long after the instrumentation was turned off.
     try {
-      this._handlers?.sweeper.expireAll();
-      this._nodeHttpHandlers?.sweeper.expireAll();
+      this._tracker?.sweeper.expireAll();
     } catch (error) {
       this._diag.error('ending in-flight spans on disable failed', error);
     }
@@ -112,7 +114,7 @@ export class OpenAIHttpInstrumentation extends InstrumentationBase<OpenAIHttpIns
 
   /** Requests whose spans are still open (for tests and leak checks). */
   get inFlightRequests(): number {
-    return (this._handlers?.sweeper.size ?? 0) + (this._nodeHttpHandlers?.sweeper.size ?? 0);
+    return this._tracker?.sweeper.size ?? 0;
   }
 
   private resolved(): ResolvedConfig {

@@ -1,12 +1,7 @@
-import { context, propagation, trace } from '@opentelemetry/api';
-import type { HandlerDeps } from '../handlers.ts';
 import type { RequestRecord } from '../internal-types.ts';
 import { readResponseHeaders } from '../headers/response.ts';
 import { readResendCount } from '../request-headers.ts';
-import { errorType } from '../span/error-type.ts';
-import { finishSpan, startSpanEarly } from '../span/finish.ts';
-import { isTracingSuppressed } from '../span/suppressed.ts';
-import { UnfinishedSweeper } from '../span/unfinished-sweeper.ts';
+import type { RequestTracker } from '../request-tracker.ts';
 import { requestTarget, type ClientRequestLike } from './target.ts';
 
 /** The slice of a `http.IncomingMessage` we read. */
@@ -29,16 +24,10 @@ const RETRY_COUNT = 'x-stainless-retry-count';
  * a listener that observes only, never reads, never handles errors in the app's place.
  */
 export class NodeHttpHandlers {
-  private readonly records = new WeakMap<object, RequestRecord>();
-  private readonly deps: HandlerDeps;
-  readonly sweeper: UnfinishedSweeper;
+  private readonly tracker: RequestTracker;
 
-  constructor(deps: HandlerDeps) {
-    this.deps = deps;
-    this.sweeper = new UnfinishedSweeper(
-      () => deps.config().unfinishedResponseTimeoutMs,
-      (record) => this.end(undefined, record, undefined),
-    );
+  constructor(tracker: RequestTracker) {
+    this.tracker = tracker;
   }
 
   /** `http.client.request.created`: match, then open a record (and inject trace context if asked). */
@@ -47,44 +36,21 @@ export class NodeHttpHandlers {
     if (request === undefined || request === null || typeof request !== 'object') return;
     const where = requestTarget(request);
     if (where === undefined) return;
-    const target = this.deps.matcher().match(where.origin, where.path);
+    const target = this.tracker.deps.matcher().match(where.origin, where.path);
     if (target === undefined) return;
     // A WebSocket handshake (`ws`, Realtime API) ends in `upgrade`, not in a response: not a call we model.
     if (header(request, 'upgrade') !== undefined) return;
-    // A second `created` for the same request would orphan the first record (and its span).
-    if (this.records.has(request)) return;
-
-    // The SDK's own exports (and anything else run under suppressTracing) are not the app's calls.
-    const parentContext = context.active();
-    if (isTracingSuppressed(parentContext)) return;
     const retries = header(request, RETRY_COUNT);
-    const record: RequestRecord = {
-      target,
-      method: typeof request.method === 'string' && request.method !== '' ? request.method : 'GET',
-      startTime: performance.now(),
-      parentContext,
-      span: undefined,
-      model: undefined,
-      modelBytesScanned: 0,
-      resendCount: retries === undefined ? undefined : readResendCount([RETRY_COUNT, retries]),
-      statusCode: 0,
-      headers: undefined,
-      streamDone: false,
-      activity: 0,
-      ended: false,
-    };
-    this.records.set(request, record);
-    this.sweeper.track(record);
+    const resendCount = retries === undefined ? undefined : readResendCount([RETRY_COUNT, retries]);
+    const record = this.tracker.open(request, target, request.method, resendCount);
+    if (record === undefined) return;
     if (
-      this.deps.config().propagateTraceContext &&
+      this.tracker.propagates &&
       request.headersSent === false &&
       typeof request.setHeader === 'function' &&
       header(request, 'traceparent') === undefined
     ) {
-      record.span = startSpanEarly(this.deps.tracer(), record);
-      const carrier: Record<string, string> = {};
-      propagation.inject(trace.setSpan(record.parentContext, record.span), carrier);
-      for (const name of Object.keys(carrier)) request.setHeader(name, carrier[name]!);
+      this.tracker.propagate(record, (name, value) => request.setHeader!(name, value));
     }
   };
 
@@ -92,17 +58,14 @@ export class NodeHttpHandlers {
   onResponseFinish = (message: unknown): void => {
     const { request, response } = (message ?? {}) as { request?: object; response?: IncomingMessageLike | null };
     if (request === undefined || request === null || response === undefined || response === null || typeof response !== 'object') return;
-    const record = this.records.get(request);
-    if (record === undefined || record.ended) return;
+    const record = this.tracker.get(request);
+    if (record === undefined) return;
     const status = response.statusCode;
     if (typeof status !== 'number' || status < 200) return;
-    record.activity++;
-    record.statusCode = status;
     // `rawHeaders` keeps repeated headers apart; `headers` is the fallback shape.
-    record.headers = readResponseHeaders(Array.isArray(response.rawHeaders) ? response.rawHeaders : response.headers);
-    this.deps.observer.onResponse(record);
+    this.tracker.respond(record, status, readResponseHeaders(Array.isArray(response.rawHeaders) ? response.rawHeaders : response.headers));
     if (typeof response.once !== 'function') {
-      this.end(request, record, undefined);
+      this.tracker.end(request, record, undefined);
       return;
     }
     response.once('close', () => {
@@ -110,7 +73,7 @@ export class NodeHttpHandlers {
       try {
         this.onResponseClose(request, record, response);
       } catch (error) {
-        this.deps.diag.error('node:http response close handler failed; the response is unaffected', error);
+        this.tracker.deps.diag.error('node:http response close handler failed; the response is unaffected', error);
       }
     });
   };
@@ -118,31 +81,20 @@ export class NodeHttpHandlers {
   /** `http.client.request.error`: failed before or instead of a response. */
   onError = (message: unknown): void => {
     const { request, error } = (message ?? {}) as { request?: object; error?: unknown };
-    const record = request && this.records.get(request);
+    const record = this.tracker.get(request);
     if (record === undefined) return;
-    this.end(request, record, error ?? new Error('request failed'));
+    this.tracker.end(request, record, error ?? new Error('request failed'));
   };
 
   /** The response was read to its end, or destroyed before that (aborted, reset). */
   private onResponseClose(request: object, record: RequestRecord, response: IncomingMessageLike): void {
     if (record.ended) return;
     if (response.complete === true) {
-      this.end(request, record, undefined);
+      this.tracker.end(request, record, undefined);
       return;
     }
     const errored = response.errored;
-    this.end(request, record, errored instanceof Error ? errored : bodyAborted());
-  }
-
-  private end(request: object | undefined, record: RequestRecord, error: unknown): void {
-    if (record.ended) return;
-    record.ended = true;
-    if (request !== undefined) this.records.delete(request);
-    this.sweeper.untrack(record);
-    const endTime = performance.now();
-    const type = errorType(record.statusCode, error);
-    finishSpan(this.deps.tracer(), record, endTime, type, error, this.deps.config().responseHook, this.deps.diag);
-    this.deps.observer.onEnd(record, (endTime - record.startTime) / 1000, type);
+    this.tracker.end(request, record, errored instanceof Error ? errored : bodyAborted());
   }
 }
 

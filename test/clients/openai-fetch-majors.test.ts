@@ -1,4 +1,5 @@
-import OpenAI from 'openai-v5';
+import OpenAI from 'openai';
+import OpenAIv5 from 'openai-v5';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../simulator/index.ts';
 import { expectSimulatorSpan } from '../helpers/client-span.ts';
@@ -7,14 +8,20 @@ import { bundledUndiciHasBodyChunks } from '../helpers/runtime.ts';
 
 const model = (name: string): string | undefined => (bundledUndiciHasBodyChunks() ? name : undefined);
 
-describe('the openai SDK v5, the previous major on fetch', () => {
+/** The two SDK majors that call global fetch; both must look the same to the instrumentation. */
+const MAJORS = [
+  { label: 'current major', Client: OpenAI },
+  { label: 'v5, the previous major on fetch', Client: OpenAIv5 as unknown as typeof OpenAI },
+];
+
+describe.each(MAJORS)('the openai SDK, $label (global fetch)', ({ Client }) => {
   let sim: Simulator;
   let otel: TestOtel;
   let client: OpenAI;
   beforeEach(async () => {
     sim = await startSimulator();
     otel = setupOtel({ endpoints: [sim.url] });
-    client = new OpenAI({ apiKey: 'sk-v5-secret', baseURL: sim.url, maxRetries: 0 });
+    client = new Client({ apiKey: 'sk-sdk-secret', baseURL: sim.url, maxRetries: 0 });
   });
   afterEach(async () => {
     await otel.shutdown();

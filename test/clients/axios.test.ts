@@ -1,27 +1,15 @@
 import { SpanStatusCode } from '@opentelemetry/api';
 import axios from 'axios';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '../../simulator/index.ts';
+import { describe, expect } from 'vitest';
 import { expectSimulatorSpan } from '../helpers/client-span.ts';
-import { setupOtel, type TestOtel } from '../helpers/otel.ts';
+import { simTest as it } from '../helpers/sim-test.ts';
 
 // axios's Node adapter is node:http (through follow-redirects): seen on Node's http.client.* channels.
 describe('axios (node:http adapter)', () => {
-  let sim: Simulator;
-  let otel: TestOtel;
-  beforeEach(async () => {
-    sim = await startSimulator();
-    otel = setupOtel({ endpoints: [sim.url] });
-  });
-  afterEach(async () => {
-    await otel.shutdown();
-    await sim.close();
-  });
-
   const headers = { authorization: 'Bearer sk-axios-secret' };
   const body = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] };
 
-  it('gives a chat call the same span as fetch, without the model', async () => {
+  it('gives a chat call the same span as fetch, without the model', async ({ sim, otel }) => {
     const res = await axios.post(`${sim.url}/chat/completions`, body, { headers });
     expect(res.status).toBe(200);
     const [span] = await otel.waitForSpans(1);
@@ -29,7 +17,7 @@ describe('axios (node:http adapter)', () => {
     expect(otel.instrumentation.inFlightRequests).toBe(0);
   });
 
-  it('marks an HTTP error as an error span, and a streamed response ends when read', async () => {
+  it('marks an HTTP error as an error span, and a streamed response ends when read', async ({ sim, otel }) => {
     await expect(axios.post(`${sim.url}/chat/completions`, body, { headers: { ...headers, 'x-simulator-status': '500' } })).rejects.toThrow();
     const res = await axios.post(`${sim.url}/chat/completions`, { ...body, stream: true }, { headers, responseType: 'stream' });
     for await (const _ of res.data as AsyncIterable<Buffer>);
@@ -40,13 +28,12 @@ describe('axios (node:http adapter)', () => {
     expect(spans[1]!.attributes['http.response.status_code']).toBe(200);
   });
 
-  it('records a refused connection with its code', async () => {
+  it('records a refused connection with its code', async ({ sim, otel }) => {
     const port = sim.port;
     await sim.close();
     await expect(axios.post(`http://127.0.0.1:${port}/v1/chat/completions`, body, { headers })).rejects.toThrow();
     const [span] = await otel.waitForSpans(1);
     expect(span!.status.code).toBe(SpanStatusCode.ERROR);
     expect(span!.attributes['error.type']).toBe('ECONNREFUSED');
-    sim = await startSimulator();
   });
 });

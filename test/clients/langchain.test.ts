@@ -1,25 +1,13 @@
 import { ChatOpenAI, OpenAIEmbeddings } from '@langchain/openai';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '../../simulator/index.ts';
+import { describe, expect } from 'vitest';
 import { expectSimulatorSpan } from '../helpers/client-span.ts';
-import { setupOtel, type TestOtel } from '../helpers/otel.ts';
+import { simTest as it } from '../helpers/sim-test.ts';
 import { bundledUndiciHasBodyChunks } from '../helpers/runtime.ts';
 
 const model = (name: string): string | undefined => (bundledUndiciHasBodyChunks() ? name : undefined);
 
 describe('LangChain (@langchain/openai, on the openai SDK and global fetch)', () => {
-  let sim: Simulator;
-  let otel: TestOtel;
-  beforeEach(async () => {
-    sim = await startSimulator();
-    otel = setupOtel({ endpoints: [sim.url] });
-  });
-  afterEach(async () => {
-    await otel.shutdown();
-    await sim.close();
-  });
-
-  it('gives invoke, stream and embedQuery one span each', async () => {
+  it('gives invoke, stream and embedQuery one span each', async ({ sim, otel }) => {
     const configuration = { baseURL: sim.url };
     const chat = new ChatOpenAI({ model: 'gpt-4o-mini', apiKey: 'sk-langchain-secret', configuration, maxRetries: 0 });
     const reply = await chat.invoke('hi');

@@ -1,26 +1,14 @@
 import { createOpenAI } from '@ai-sdk/openai';
 import { embed, generateText, streamText } from 'ai';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '../../simulator/index.ts';
+import { describe, expect } from 'vitest';
 import { expectSimulatorSpan } from '../helpers/client-span.ts';
-import { setupOtel, type TestOtel } from '../helpers/otel.ts';
+import { simTest as it } from '../helpers/sim-test.ts';
 import { bundledUndiciHasBodyChunks } from '../helpers/runtime.ts';
 
 const model = (name: string): string | undefined => (bundledUndiciHasBodyChunks() ? name : undefined);
 
 describe('the Vercel AI SDK (ai + @ai-sdk/openai, global fetch)', () => {
-  let sim: Simulator;
-  let otel: TestOtel;
-  beforeEach(async () => {
-    sim = await startSimulator();
-    otel = setupOtel({ endpoints: [sim.url] });
-  });
-  afterEach(async () => {
-    await otel.shutdown();
-    await sim.close();
-  });
-
-  it('gives generateText, streamText and embed one span each', async () => {
+  it('gives generateText, streamText and embed one span each', async ({ sim, otel }) => {
     const openai = createOpenAI({ apiKey: 'sk-vercel-secret', baseURL: sim.url });
     const { text } = await generateText({ model: openai.chat('gpt-4o-mini'), prompt: 'hi', maxRetries: 0 });
     expect(text).toBe('This is a simulated response.');

@@ -1,21 +1,9 @@
 import { Agent, Pool, request } from 'undici';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '../../simulator/index.ts';
-import { setupOtel, type TestOtel } from '../helpers/otel.ts';
+import { describe, expect } from 'vitest';
+import { simTest as it } from '../helpers/sim-test.ts';
 
 describe('undici.request', () => {
-  let sim: Simulator;
-  let otel: TestOtel;
-  beforeEach(async () => {
-    sim = await startSimulator();
-    otel = setupOtel({ endpoints: [sim.url] });
-  });
-  afterEach(async () => {
-    await otel.shutdown();
-    await sim.close();
-  });
-
-  it('reads the model from a string body, through the default dispatcher', async () => {
+  it('reads the model from a string body, through the default dispatcher', async ({ sim, otel }) => {
     const { statusCode, body } = await request(`${sim.url}/chat/completions`, {
       method: 'POST',
       headers: { authorization: 'Bearer sk-test', 'content-type': 'application/json' },
@@ -28,7 +16,7 @@ describe('undici.request', () => {
     expect(span!.attributes['openai.request.id']).toMatch(/^req_/);
   });
 
-  it('works through a custom Pool and Agent with a Buffer body', async () => {
+  it('works through a custom Pool and Agent with a Buffer body', async ({ sim, otel }) => {
     const pool = new Pool(sim.origin, { connections: 2 });
     const agent = new Agent();
     for (const dispatcher of [pool, agent]) {
@@ -46,7 +34,7 @@ describe('undici.request', () => {
     await agent.close();
   });
 
-  it('ends the span when the body is dumped without reading', async () => {
+  it('ends the span when the body is dumped without reading', async ({ sim, otel }) => {
     const { body } = await request(`${sim.url}/models`, { headers: { authorization: 'Bearer sk-test' } });
     await body.dump();
     const [span] = await otel.waitForSpans(1);

@@ -42,6 +42,14 @@ describe('HTTP/2', () => {
     diagnosticsChannel.unsubscribe('undici:request:headers', onHeaders);
     await sim.close();
   });
+  /** A chat completion through undici's fetch on an HTTP/2-capable dispatcher. */
+  const chatOverH2 = (dispatcher: Agent, extra: Record<string, unknown>) =>
+    undiciFetch(`${sim.url}/chat/completions`, {
+      method: 'POST',
+      dispatcher,
+      headers: { authorization: 'Bearer sk-test', 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }], ...extra }),
+    });
   afterEach(async () => {
     headerShapes.length = 0;
     await otel.shutdown();
@@ -50,13 +58,7 @@ describe('HTTP/2', () => {
   it('keeps every header attribute when undici hands headers as an object (Agent with allowH2)', async () => {
     otel = setupOtel({ endpoints: [sim.url] });
     const dispatcher = new Agent({ allowH2: true, connect: { rejectUnauthorized: false } });
-    const res = await undiciFetch(`${sim.url}/chat/completions`, {
-      method: 'POST',
-      dispatcher,
-      headers: { authorization: 'Bearer sk-test', 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] }),
-    });
-    await res.json();
+    await (await chatOverH2(dispatcher, {})).json();
     const [span] = await otel.waitForSpans(1);
     await dispatcher.close();
     expect(headerShapes).toEqual(['object']);
@@ -68,12 +70,7 @@ describe('HTTP/2', () => {
   it('ends a streamed HTTP/2 completion when the stream ends', async () => {
     otel = setupOtel({ endpoints: [sim.url] });
     const dispatcher = new Agent({ allowH2: true, connect: { rejectUnauthorized: false } });
-    const res = await undiciFetch(`${sim.url}/chat/completions`, {
-      method: 'POST',
-      dispatcher,
-      headers: { authorization: 'Bearer sk-test', 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'gpt-4o', stream: true, messages: [{ role: 'user', content: 'hi' }] }),
-    });
+    const res = await chatOverH2(dispatcher, { stream: true });
     const text = await res.text();
     expect(text).toContain('data: [DONE]');
     const [span] = await otel.waitForSpans(1);

@@ -30,6 +30,19 @@ export interface SimulatorOptions {
   latencyMs: number;
   /** Delay between two server-sent events of a streamed response. @default 0 */
   streamChunkDelayMs: number;
+  /**
+   * Compress bodies per the request's `accept-encoding` (br, zstd where Node has it, gzip,
+   * deflate), with `content-encoding` and `vary: accept-encoding`, as OpenAI's edge does;
+   * server-sent events are flushed one by one. `false` sends every body as is.
+   * @default true
+   */
+  compression: boolean;
+  /**
+   * API keys whose quota has run dry from the start: every call answers 429
+   * `insufficient_quota`. `POST /_simulator/quota` changes it at run time.
+   * @default undefined (none)
+   */
+  quotaExhaustedKeys?: readonly string[];
   /** `openai-organization` header, also named in 429 messages. @default 'org-simulator' */
   organization: string;
   /** `openai-project` header; `undefined` leaves the header out. @default 'proj_simulator' */

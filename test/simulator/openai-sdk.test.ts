@@ -15,7 +15,7 @@ describe('the official openai SDK against the simulator', () => {
     const completion = await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'Hello, simulator!' }] });
     expect(completion.object).toBe('chat.completion');
     expect(completion.id).toMatch(/^chatcmpl-/);
-    expect(completion.model).toBe('gpt-4o');
+    expect(completion.model).toBe('gpt-4o-2024-08-06');
     expect(completion.choices[0]?.message).toMatchObject({ role: 'assistant', content: 'This is a simulated response.' });
     expect(completion.choices[0]?.finish_reason).toBe('stop');
     expect(completion.usage).toMatchObject({ prompt_tokens: 5, completion_tokens: 5, total_tokens: 10 });

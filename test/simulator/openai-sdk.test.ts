@@ -46,6 +46,18 @@ describe('the official openai SDK against the simulator', () => {
     expect(last?.usage).toMatchObject({ prompt_tokens: 4, completion_tokens: 5, total_tokens: 9 });
   });
 
+  it('reads gzip-compressed answers, streamed and not (fetch asks for gzip, deflate)', async () => {
+    const { response } = await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] }).withResponse();
+    expect(response.headers.get('content-encoding')).toBe('gzip');
+    const { data: stream, response: streamed } = await client.chat.completions
+      .create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }], stream: true, stream_options: { include_usage: true } })
+      .withResponse();
+    expect(streamed.headers.get('content-encoding')).toBe('gzip');
+    const chunks = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    expect(chunks.at(-1)?.usage?.completion_tokens).toBe(5);
+  });
+
   it('streams without a usage chunk unless asked', async () => {
     const stream = await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }], stream: true });
     const chunks = [];

@@ -6,7 +6,7 @@ import { choiceCount, maxCompletionTokens, promptTokens, tokenCost } from './cos
 import { badRequest, contextLengthExceeded, forcedStatus, insufficientQuota, missingApiKey, rateLimited, tooLarge, UNKNOWN_ERROR_SHAPE } from './errors.ts';
 import { namedError } from './named-errors.ts';
 import type { JsonObject, Operation, SimRequest, SimResponse } from './internal-types.ts';
-import { QuotaBook } from './quota.ts';
+import type { QuotaBook } from './quota.ts';
 import { handleQuotaControl } from './quota-control.ts';
 import { RateLimiter, type Rejection } from './rate-limiter.ts';
 import { chooseEncoding, sendError, sendJson, sendStream, type Exchange } from './reply.ts';
@@ -37,9 +37,8 @@ interface Call {
  * rate limit (429), then the simulated result. `onRequest` counts every API request,
  * whatever its outcome (test-control calls are not API requests).
  */
-export function createHandler(options: SimulatorOptions, onRequest: () => void): Handler {
+export function createHandler(options: SimulatorOptions, quota: QuotaBook, onRequest: () => void): Handler {
   const limiter = new RateLimiter(options);
-  const quota = new QuotaBook(options.quotaExhaustedKeys);
   const models = modelList(Object.keys(options.limitsByModel ?? {}));
 
   return (req, res) => {

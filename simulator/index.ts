@@ -12,7 +12,8 @@
  * Quota: `POST /_simulator/quota` with `{"apiKey": "...", "exhausted": true}` makes every
  * further call with that key answer 429 `insufficient_quota` (`false` restores it);
  * `{"apiKey": "...", "remainingTokens": n}` lets it spend n more tokens first (the call that
- * crosses 0 still succeeds). The option `quotaExhaustedKeys` sets keys dry from the start.
+ * crosses 0 still succeeds). The option `quotaExhaustedKeys` sets keys dry from the start;
+ * `simulator.setQuota(update)` does the same in process.
  *
  * Test controls: request headers that force edge cases against the real server.
  * - `x-simulator-status: <400-599>`: answer with that status and OpenAI's error JSON,
@@ -41,3 +42,4 @@
 export { startSimulator } from './server.ts';
 export { formatGoDuration } from './go-duration.ts';
 export type { ModelLimits, Simulator, SimulatorOptions } from './types.ts';
+export type { QuotaUpdate } from './quota.ts';

@@ -1,3 +1,5 @@
+import type { QuotaUpdate } from './quota.ts';
+
 /** Rate limits for one model, overriding the simulator-wide ones. */
 export interface ModelLimits {
   /** Requests per window for this model. @default SimulatorOptions.requestsPerWindow */
@@ -68,6 +70,8 @@ export interface Simulator {
   readonly options: SimulatorOptions;
   /** Requests received so far, whatever their outcome (429, 404 and forced errors included). */
   readonly requestCount: number;
+  /** Sets an API key's quota, as `POST /_simulator/quota` does, for in-process tests. */
+  setQuota(update: QuotaUpdate): void;
   /** Stops listening and drops open connections, including keep-alive ones. */
   close(): Promise<void>;
 }

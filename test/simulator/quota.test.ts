@@ -36,10 +36,14 @@ describe('a quota that runs dry', () => {
     expect(statuses).toEqual([200, 200, 200, 429]);
   });
 
-  it('quotaExhaustedKeys starts those keys dry', async () => {
+  it('quotaExhaustedKeys starts those keys dry; setQuota changes them in process', async () => {
     sim = await startSimulator({ quotaExhaustedKeys: ['sk-dry'] });
     expect((await callWith(sim, 'sk-dry')).status).toBe(429);
     expect((await callWith(sim, 'sk-wet')).status).toBe(200);
+    sim.setQuota({ apiKey: 'sk-dry', exhausted: false });
+    sim.setQuota({ apiKey: 'sk-wet', exhausted: true });
+    expect((await callWith(sim, 'sk-dry')).status).toBe(200);
+    expect((await callWith(sim, 'sk-wet')).status).toBe(429);
   });
 
   it('rejects a control request without a key or a setting, and other methods', async () => {

@@ -6,7 +6,7 @@ export type Encoding = 'br' | 'gzip' | 'deflate' | 'zstd' | 'identity';
 /** zstd arrived in node:zlib later (Node 22.15 / 23.8); elsewhere it is never chosen. */
 export const HAS_ZSTD = typeof (zlib as { createZstdCompress?: unknown }).createZstdCompress === 'function';
 
-// Tie-break among encodings a client accepts equally: the order OpenAI's edge prefers.
+// Tie-break among encodings a client accepts equally: the densest first, as CDN edges do.
 const PREFERENCE: readonly Encoding[] = HAS_ZSTD ? ['br', 'zstd', 'gzip', 'deflate'] : ['br', 'gzip', 'deflate'];
 
 // Brotli's default quality (11) takes seconds on a multi-MB body; CDNs compress on the fly at about 4.
@@ -45,8 +45,9 @@ export function parseEncoding(value: string | string[] | undefined): Encoding | 
   return name === 'zstd' && HAS_ZSTD ? 'zstd' : undefined;
 }
 
-// Below this a body compresses in well under a millisecond: doing it inline keeps the answer
-// as prompt as an uncompressed one; larger bodies (multi-MB embeddings) go to zlib's thread pool.
+// A small body compresses faster than a hop to zlib's thread pool and back, so it is done
+// inline and the answer is as prompt as an uncompressed one; large bodies (multi-MB
+// embeddings) go to the thread pool, so they never stall the event loop.
 const INLINE_MAX_BYTES = 64 * 1024;
 
 type Compress = (body: Buffer, done: (error: Error | null, result: Buffer) => void) => void;

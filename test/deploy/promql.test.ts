@@ -21,11 +21,12 @@ import { loadGrafanaRules, loadPrometheusRules, seriesKey, thresholdHolds } from
  * one quota and overrun it, so within seconds the quota conditions hold, 429s happen, and "one
  * alert per quota, not per replica" can be checked.
  *
- * Set-up differences from compose, and why: Debian's Prometheus (2.42) can't take OTLP, so each
- * replica serves its metrics with @opentelemetry/exporter-prometheus, which names them without
- * the unit suffix the Collector adds; the scrape renames them to the Collector's names
- * (bridgeJsExporterToCollectorNames), and the scrape job is named after the service, which is
- * what the Collector's exporter puts in `job`.
+ * Set-up differences from compose, and why: this runs without the Collector (and without Go,
+ * on any Prometheus), so each replica serves its metrics with @opentelemetry/exporter-prometheus,
+ * which names them without the unit suffix the Collector adds; the scrape renames them to the
+ * Collector's names (bridgeJsExporterToCollectorNames), and the scrape job is named after the
+ * service, which is what the Collector's exporter puts in `job`. test/stack/stack.test.ts runs
+ * the same expressions through the real Collector, with no renaming.
  */
 const prometheusBinary = requireTool('prometheus');
 

@@ -39,6 +39,29 @@ export class FieldCollector {
     }
   }
 
+  /** Whether a value for this leaf could still change the result (a stream's `id` is its first one). */
+  wants(leaf: Leaf): boolean {
+    return leaf !== Leaf.Id || this.kept[Leaf.Id] === undefined;
+  }
+
+  /**
+   * A plain ASCII string value, as bytes. A stream repeats the same model, fingerprint and tier
+   * in every event: when the bytes match what is already kept, that string is reused rather
+   * than a new one made.
+   */
+  setAscii(leaf: Leaf, buf: Uint8Array, start: number, end: number, text: (buf: Uint8Array, start: number, end: number) => string): void {
+    const kept = leaf < DOCUMENT_LEAVES ? this.kept[leaf] : undefined;
+    if (typeof kept === 'string' && kept.length === end - start) {
+      let i = 0;
+      while (i < kept.length && kept.charCodeAt(i) === buf[start + i]) i++;
+      if (i === kept.length) {
+        this.set(leaf, kept);
+        return;
+      }
+    }
+    this.set(leaf, text(buf, start, end));
+  }
+
   /** A key that holds wanted leaves starts (again): whatever an earlier copy of it gave is replaced. */
   clear(leaves: readonly Leaf[], choices: boolean): void {
     for (let i = 0; i < leaves.length; i++) this.doc[leaves[i]!] = null;

@@ -21,15 +21,33 @@ const S_DONE = 11; // the document's value is complete: only whitespace may foll
 const S_ERROR = 12;
 
 const QUOTE = 0x22;
+/** Bytes looked at one by one before handing the search for a closing quote to indexOf. */
+const SHORT_STRING = 48;
 const BACKSLASH = 0x5c;
 
 function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 }
 /** Bytes a number or literal is made of (validated when it ends). */
+const SCALAR_BYTE = new Uint8Array(256);
+for (let c = 0; c < 256; c++) SCALAR_BYTE[c] = (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a) || c === 0x2d || c === 0x2b || c === 0x2e || c === 0x45 ? 1 : 0;
 function isScalarByte(c: number): boolean {
-  return (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x7a) || c === 0x2d || c === 0x2b || c === 0x2e || c === 0x45;
+  return SCALAR_BYTE[c] === 1;
 }
+const EMPTY = new Uint8Array(0);
+/** Bytes a string scan must stop at: its end, an escape, or what makes its text more than its bytes. */
+const STRING_BYTE = new Uint8Array(256);
+for (let c = 0; c < 256; c++) STRING_BYTE[c] = c === QUOTE || c === BACKSLASH || c < 0x20 || c >= 0x80 ? 1 : 0;
+/** Bytes that matter inside a skipped container. */
+const SKIP_BYTE = new Uint8Array(256);
+for (const c of [QUOTE, 0x7b, 0x5b, 0x7d, 0x5d]) SKIP_BYTE[c] = 1;
+
+/** Buffer's own latin1 slicer skips `toString`'s argument handling; fall back when it is missing. */
+const latin1Slice = (Buffer.prototype as unknown as { latin1Slice?: (this: Uint8Array, start: number, end: number) => string }).latin1Slice;
+function asciiText(b: Uint8Array, start: number, end: number): string {
+  return latin1Slice !== undefined ? latin1Slice.call(b, start, end) : Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1', start, end);
+}
+
 const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
 /**
@@ -57,6 +75,8 @@ export class JsonScanner {
   private held: Buffer | undefined;
   private heldLength = 0;
   private tooLong = false;
+  /** The string so far is printable ASCII without escapes: its bytes are its text. */
+  private plain = true;
   /** Where a kept string or scalar started in the current chunk, or -1 when it began earlier. */
   private valueStart = -1;
   /** The first quote at or after some position of the current chunk (found once, reused). */
@@ -88,12 +108,14 @@ export class JsonScanner {
   /** Drops every reference to the chunk just scanned (a reader holds no chunk between pushes). */
   endChunk(): void {
     this.quoteChunk = undefined;
+    this.valueBuf = EMPTY;
   }
 
   /** Frees the buffer kept for values that span chunks. */
   release(): void {
     this.held = undefined;
     this.quoteChunk = undefined;
+    this.valueBuf = EMPTY;
   }
 
   get failed(): boolean {
@@ -181,6 +203,7 @@ export class JsonScanner {
           this.valueStart = pos + 1;
           this.heldLength = 0;
           this.tooLong = false;
+          this.plain = true;
           return pos + 1;
         }
         if (c === 0x7d && this.state === S_OBJ_FIRST) {
@@ -231,11 +254,12 @@ export class JsonScanner {
     const t = this.target;
     if (t !== undefined && (t.kind === Kind.Object || t.kind === Kind.Array)) this.collector.clear(t.leaves, t.holdsChoices);
     if (c === QUOTE) {
-      if (t !== undefined && t.kind !== Kind.String) this.drop(t);
+      if (t !== undefined && (t.kind !== Kind.String || !this.collector.wants(t.leaf))) this.drop(t);
       this.state = S_STRING;
       this.valueStart = pos + 1;
       this.heldLength = 0;
       this.tooLong = false;
+      this.plain = true;
       return pos + 1;
     }
     if (c === 0x7b || c === 0x5b) {
@@ -293,6 +317,7 @@ export class JsonScanner {
     let depth = this.skipDepth;
     while (pos < end) {
       const c = buf[pos++]!;
+      if (SKIP_BYTE[c] === 0) continue;
       if (c === QUOTE) {
         this.skipDepth = depth;
         this.state = S_SKIP_STRING;
@@ -315,9 +340,31 @@ export class JsonScanner {
   private stringEnd(buf: Uint8Array, pos: number, end: number): number {
     if (this.escaped) {
       this.escaped = false;
+      this.plain = false;
       pos++;
       if (pos >= end) return -1;
     }
+    // Most strings we meet are short keys and values: a plain loop finds their end sooner
+    // than a call into native indexOf would.
+    const near = pos + SHORT_STRING < end ? pos + SHORT_STRING : end;
+    while (pos < near) {
+      const c = buf[pos]!;
+      if (STRING_BYTE[c] === 0) {
+        pos++;
+        continue;
+      }
+      if (c === QUOTE) return pos + 1;
+      this.plain = false;
+      if (c === BACKSLASH) {
+        if (pos + 1 >= end) {
+          this.escaped = true;
+          return -1;
+        }
+        pos += 2;
+      } else pos++;
+    }
+    this.plain = false;
+    if (pos >= end) return -1;
     for (;;) {
       let q: number;
       if (buf === this.quoteChunk && this.quoteAt >= pos) q = this.quoteAt;
@@ -353,30 +400,40 @@ export class JsonScanner {
     this.heldLength += n;
   }
 
-  /** The bytes of the value that just ended, in `buf` or in `held`. */
-  private valueBytes(buf: Uint8Array, from: number, end: number): [Uint8Array, number, number] | undefined {
+  /** Where the value that just ended lies (`valueBuf[valueFrom, valueTo)`): in the chunk, or in `held`. */
+  private valueBuf: Uint8Array = EMPTY;
+  private valueFrom = 0;
+  private valueTo = 0;
+
+  /** Locates the value that just ended; false when it was too long to keep. */
+  private locateValue(buf: Uint8Array, from: number, end: number): boolean {
     if (this.valueStart >= 0) {
       const start = this.valueStart;
       this.valueStart = -1;
-      if (end - start > MAX_VALUE_BYTES) return undefined;
-      return [buf, start, end];
+      if (end - start > MAX_VALUE_BYTES) return false;
+      this.valueBuf = buf;
+      this.valueFrom = start;
+      this.valueTo = end;
+      return true;
     }
     this.hold(buf, from, end);
-    if (this.tooLong) return undefined;
-    return [this.held!, 0, this.heldLength];
+    if (this.tooLong) return false;
+    this.valueBuf = this.held!;
+    this.valueFrom = 0;
+    this.valueTo = this.heldLength;
+    return true;
   }
 
   private endKey(buf: Uint8Array, from: number, end: number): void {
     this.state = S_COLON;
     const frame = this.frames[this.depth - 1]!;
-    const bytes = this.valueBytes(buf, from, end);
-    if (bytes === undefined) {
+    if (!this.locateValue(buf, from, end)) {
       this.target = undefined;
       return;
     }
-    const text = this.decode(bytes[0], bytes[1], bytes[2], false);
+    const text = this.decode(this.valueBuf, this.valueFrom, this.valueTo, false);
     if (text === undefined) {
-      this.target = childFor(frame, bytes[0], bytes[1], bytes[2]);
+      this.target = childFor(frame, this.valueBuf, this.valueFrom, this.valueTo);
     } else if (text !== null) {
       const key = Buffer.from(text, 'utf8');
       this.target = childFor(frame, key, 0, key.length);
@@ -387,12 +444,15 @@ export class JsonScanner {
     const t = this.target;
     this.valueDone();
     if (t === undefined) return;
-    const bytes = this.valueBytes(buf, from, end);
-    if (bytes === undefined) {
+    if (!this.locateValue(buf, from, end)) {
       this.collector.set(t.leaf, null);
       return;
     }
-    const text = this.decode(bytes[0], bytes[1], bytes[2], true);
+    if (this.plain) {
+      this.collector.setAscii(t.leaf, this.valueBuf, this.valueFrom, this.valueTo, asciiText);
+      return;
+    }
+    const text = this.decode(this.valueBuf, this.valueFrom, this.valueTo, true);
     if (text !== null) this.collector.set(t.leaf, text ?? '');
   }
 
@@ -402,6 +462,7 @@ export class JsonScanner {
    * Escapes are rare in the values we keep, so they go through JSON.parse of those few bytes.
    */
   private decode(b: Uint8Array, start: number, end: number, asValue: boolean): string | null | undefined {
+    if (this.plain) return asValue ? asciiText(b, start, end) : undefined;
     let escapes = false;
     for (let i = start; i < end; i++) {
       const c = b[i]!;
@@ -436,13 +497,18 @@ export class JsonScanner {
         this.valueDone();
         return;
       }
-      const bytes = this.valueBytes(buf, from, end);
-      if (bytes === undefined || bytes[2] - bytes[1] > MAX_NUMBER_BYTES) {
+      if (!this.locateValue(buf, from, end) || this.valueTo - this.valueFrom > MAX_NUMBER_BYTES) {
         this.valueDone();
         this.collector.set(t.leaf, null);
         return;
       }
-      text = (bytes[0] as Buffer).toString('latin1', bytes[1], bytes[2]);
+      const count = plainCount(this.valueBuf, this.valueFrom, this.valueTo);
+      if (count >= 0) {
+        this.valueDone();
+        this.collector.set(t.leaf, t.kind === Kind.Count && count <= Number.MAX_SAFE_INTEGER ? count : null);
+        return;
+      }
+      text = asciiText(this.valueBuf, this.valueFrom, this.valueTo);
     }
     this.valueDone();
     if (text === 'null' || text === 'true' || text === 'false') {
@@ -457,4 +523,16 @@ export class JsonScanner {
     const n = Number(text);
     this.collector.set(t.leaf, t.kind === Kind.Count && Number.isSafeInteger(n) && n >= 0 ? n : null);
   }
+}
+
+/** The value of a plain decimal integer (no sign, no leading zero, no fraction), else -1. */
+function plainCount(b: Uint8Array, start: number, end: number): number {
+  if (end - start > 16 || end === start || (b[start] === 0x30 && end - start > 1)) return -1;
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const d = b[i]! - 0x30;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
 }

@@ -32,6 +32,8 @@ export interface PathNode {
   /** Object children, matched by the key's bytes. */
   readonly keys: readonly Buffer[];
   readonly children: readonly PathNode[];
+  /** Indexes into `keys`, by key length: most keys in a body are rejected on length alone. */
+  readonly byLength: readonly (readonly number[] | undefined)[];
   /** Array element. */
   readonly element: PathNode | undefined;
   /** Document leaves under this node: a repeated key replaces them all (last one wins, as in JSON.parse). */
@@ -44,11 +46,11 @@ type Spec = typeof Kind.String | typeof Kind.Count | { [key: string]: [Spec, Lea
 
 function build(spec: Spec, leaf: Leaf = Leaf.Id): PathNode {
   if (spec === Kind.String || spec === Kind.Count) {
-    return { kind: spec, leaf, keys: [], children: [], element: undefined, leaves: leaf < DOCUMENT_LEAVES ? [leaf] : [], holdsChoices: false };
+    return { kind: spec, leaf, keys: [], children: [], byLength: [], element: undefined, leaves: leaf < DOCUMENT_LEAVES ? [leaf] : [], holdsChoices: false };
   }
   if (Array.isArray(spec)) {
     const element = build(spec[1]);
-    return { kind: Kind.Array, leaf, keys: [], children: [], element, leaves: element.leaves, holdsChoices: true };
+    return { kind: Kind.Array, leaf, keys: [], children: [], byLength: [], element, leaves: element.leaves, holdsChoices: true };
   }
   const keys: Buffer[] = [];
   const children: PathNode[] = [];
@@ -56,11 +58,14 @@ function build(spec: Spec, leaf: Leaf = Leaf.Id): PathNode {
     keys.push(Buffer.from(key, 'latin1'));
     children.push(build(child, childLeaf));
   }
+  const byLength: number[][] = [];
+  keys.forEach((key, i) => (byLength[key.length] ??= []).push(i));
   return {
     kind: Kind.Object,
     leaf,
     keys,
     children,
+    byLength,
     element: undefined,
     leaves: children.flatMap((c) => c.leaves),
     holdsChoices: children.some((c) => c.holdsChoices),
@@ -108,9 +113,11 @@ export const SSE_ERROR_ROOT = build({ ...response(true), response: [response(tru
 export function childFor(node: PathNode, buf: Uint8Array, start: number, end: number): PathNode | undefined {
   const len = end - start;
   const keys = node.keys;
-  for (let i = 0; i < keys.length; i++) {
+  const byLength = node.byLength[len];
+  if (byLength === undefined) return undefined;
+  for (let n = 0; n < byLength.length; n++) {
+    const i = byLength[n]!;
     const key = keys[i]!;
-    if (key.length !== len) continue;
     let j = 0;
     while (j < len && key[j] === buf[start + j]) j++;
     if (j === len) return node.children[i];

@@ -125,10 +125,8 @@ export class JsonScanner {
   end(): ScanStatus {
     if (this.state === S_ERROR) return ScanStatus.Malformed;
     if (!this.started) return ScanStatus.Empty;
-    if (this.state === S_SCALAR && this.depth === 0) {
-      this.endScalar(undefined, 0, 0);
-      if (this.failed) return ScanStatus.Malformed;
-    }
+    // A bare top-level number: nothing we want is in it.
+    if (this.state === S_SCALAR && this.depth === 0) return ScanStatus.Complete;
     return this.state === S_DONE ? ScanStatus.Complete : ScanStatus.Incomplete;
   }
 
@@ -163,7 +161,7 @@ export class JsonScanner {
           const from = pos;
           while (pos < end && isScalarByte(buf[pos]!)) pos++;
           if (pos === end) {
-            if (this.target !== undefined) this.hold(buf, from, end);
+            this.hold(buf, from, end);
             return;
           }
           this.endScalar(buf, from, pos);
@@ -481,40 +479,28 @@ export class JsonScanner {
     }
   }
 
-  private endScalar(buf: Uint8Array | undefined, from: number, end: number): void {
+  /** A number or literal ended at `end`: check it (wanted or not), and hand a wanted one over. */
+  private endScalar(buf: Uint8Array, from: number, end: number): void {
     const t = this.target;
-    let text: string;
-    if (buf === undefined) {
-      // The document ended right after a top-level scalar.
-      text = this.tooLong ? '' : this.held === undefined ? '' : this.held.toString('latin1', 0, this.heldLength);
-      if (t === undefined && this.heldLength === 0 && !this.tooLong) {
-        this.valueDone();
-        return;
-      }
-    } else {
-      if (t === undefined) {
-        this.valueStart = -1;
-        this.valueDone();
-        return;
-      }
-      if (!this.locateValue(buf, from, end) || this.valueTo - this.valueFrom > MAX_NUMBER_BYTES) {
-        this.valueDone();
-        this.collector.set(t.leaf, null);
-        return;
-      }
-      const count = plainCount(this.valueBuf, this.valueFrom, this.valueTo);
-      if (count >= 0) {
-        this.valueDone();
-        this.collector.set(t.leaf, t.kind === Kind.Count && count <= Number.MAX_SAFE_INTEGER ? count : null);
-        return;
-      }
-      text = asciiText(this.valueBuf, this.valueFrom, this.valueTo);
-    }
     this.valueDone();
-    if (text === 'null' || text === 'true' || text === 'false') {
+    if (!this.locateValue(buf, from, end)) {
+      // Longer than any count or literal: not kept, and not worth checking.
       if (t !== undefined) this.collector.set(t.leaf, null);
       return;
     }
+    const b = this.valueBuf;
+    const start = this.valueFrom;
+    const stop = this.valueTo;
+    const count = plainCount(b, start, stop);
+    if (count >= 0) {
+      if (t !== undefined) this.collector.set(t.leaf, t.kind === Kind.Count && count <= Number.MAX_SAFE_INTEGER ? count : null);
+      return;
+    }
+    if (isLiteral(b, start, stop)) {
+      if (t !== undefined) this.collector.set(t.leaf, null);
+      return;
+    }
+    const text = asciiText(b, start, stop);
     if (!NUMBER.test(text)) {
       this.state = S_ERROR;
       return;
@@ -535,4 +521,14 @@ function plainCount(b: Uint8Array, start: number, end: number): number {
     n = n * 10 + d;
   }
   return n;
+}
+
+const NULL = [0x6e, 0x75, 0x6c, 0x6c];
+const TRUE = [0x74, 0x72, 0x75, 0x65];
+const FALSE = [0x66, 0x61, 0x6c, 0x73, 0x65];
+function isLiteral(b: Uint8Array, start: number, end: number): boolean {
+  const word = end - start === 4 ? (b[start] === 0x6e ? NULL : TRUE) : end - start === 5 ? FALSE : undefined;
+  if (word === undefined) return false;
+  for (let i = 0; i < word.length; i++) if (b[start + i] !== word[i]) return false;
+  return true;
 }

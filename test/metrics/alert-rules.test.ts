@@ -48,8 +48,8 @@ describe('shipped Prometheus alert rules (deploy/prometheus/alerts.yml)', () => 
     expect(rules.map((r) => [r.alert, r.for ?? null, r.labels?.['severity']])).toEqual([
       ['OpenAITokensRemainingLow', '1m', 'warning'],
       ['OpenAIRequestsRemainingLow', '1m', 'warning'],
-      ['OpenAITokensRunningOut', '15s', 'warning'],
-      ['OpenAIRequestsRunningOut', '15s', 'warning'],
+      ['OpenAITokensRunningOut', '30s', 'warning'],
+      ['OpenAIRequestsRunningOut', '30s', 'warning'],
       ['OpenAIRateLimited', null, 'critical'],
       ['OpenAIInsufficientQuota', null, 'critical'],
     ]);

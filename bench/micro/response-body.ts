@@ -38,16 +38,16 @@ const chat = Buffer.from(chatCompletion);
 const stream = chatStream(30, true);
 const streamEvents = stream.split(/(?<=\n\n)/).map((e) => Buffer.from(e));
 /** About 3 MB and 12 MB of JSON floats, as a multi-input `encoding_format: float` request returns. */
-const embeddings3 = zlib.gzipSync(Buffer.from(embeddings(160, 1536)));
-const embeddings12 = zlib.gzipSync(Buffer.from(embeddings(640, 1536)));
+const embeddings3 = zlib.gzipSync(Buffer.from(embeddings(94, 1536)));
+const embeddings12 = zlib.gzipSync(Buffer.from(embeddings(376, 1536)));
 
 const tasks: BodyTask[] = [
   { id: 'chat-identity', description: `chat completion, ${chat.length} B, identity, one chunk`, contentType: 'application/json', contentEncoding: undefined, chunks: [chat], batch: 200, per: 'body' },
   { id: 'chat-gzip', description: 'chat completion, gzip, one chunk', contentType: 'application/json', contentEncoding: 'gzip', chunks: [zlib.gzipSync(chat)], batch: 200, per: 'body' },
   { id: 'chat-br', description: 'chat completion, br, one chunk', contentType: 'application/json', contentEncoding: 'br', chunks: [zlib.brotliCompressSync(chat)], batch: 200, per: 'body' },
   { id: 'stream-identity', description: `30-chunk streamed chat with usage (${streamEvents.length} events, one per chunk), per chunk`, contentType: 'text/event-stream', contentEncoding: undefined, chunks: streamEvents, batch: 50, per: 'chunk' },
-  { id: 'embeddings-3mb-gzip', description: `embeddings, ${(embeddings(160, 1536).length / 1e6).toFixed(1)} MB JSON, gzip, 64 KiB chunks`, contentType: 'application/json', contentEncoding: 'gzip', chunks: split(embeddings3, 64 * 1024), batch: 1, per: 'body' },
-  { id: 'embeddings-12mb-gzip', description: `embeddings, ${(embeddings(640, 1536).length / 1e6).toFixed(1)} MB JSON, gzip, 64 KiB chunks`, contentType: 'application/json', contentEncoding: 'gzip', chunks: split(embeddings12, 64 * 1024), batch: 1, per: 'body' },
+  { id: 'embeddings-3mb-gzip', description: `embeddings, ${(embeddings(94, 1536).length / 1e6).toFixed(1)} MB JSON, gzip, 64 KiB chunks`, contentType: 'application/json', contentEncoding: 'gzip', chunks: split(embeddings3, 64 * 1024), batch: 1, per: 'body' },
+  { id: 'embeddings-12mb-gzip', description: `embeddings, ${(embeddings(376, 1536).length / 1e6).toFixed(1)} MB JSON, gzip, 64 KiB chunks`, contentType: 'application/json', contentEncoding: 'gzip', chunks: split(embeddings12, 64 * 1024), batch: 1, per: 'body' },
 ];
 
 function readAll(task: BodyTask): void {

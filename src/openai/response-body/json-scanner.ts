@@ -153,8 +153,22 @@ export class JsonScanner {
             return;
           }
           pos = after;
-          if (this.state === S_KEY) this.endKey(buf, from, after - 1);
-          else this.endString(buf, from, after - 1);
+          if (this.state === S_KEY) {
+            this.endKey(buf, from, after - 1);
+            // Compact JSON (what the API sends) puts the colon and the value right after the
+            // key: take the colon here rather than round the loop for it.
+            if (pos < end && buf[pos] === 0x3a && (this.state as number) === S_COLON) {
+              this.state = S_VALUE;
+              pos++;
+              if (pos < end && buf[pos] !== 0x20) {
+                this.started = true;
+                pos = this.beginValue(buf[pos]!, pos);
+              }
+            }
+          } else {
+            this.endString(buf, from, after - 1);
+            pos = this.nextKey(buf, pos, end);
+          }
           break;
         }
         case S_SCALAR: {
@@ -165,6 +179,7 @@ export class JsonScanner {
             return;
           }
           this.endScalar(buf, from, pos);
+          pos = this.nextKey(buf, pos, end);
           break;
         }
         case S_ERROR:
@@ -182,6 +197,19 @@ export class JsonScanner {
     }
     // A string or scalar that starts exactly at the chunk's end has no bytes here to keep.
     if (this.valueStart >= 0 && (this.state === S_STRING || this.state === S_KEY || this.state === S_SCALAR)) this.valueStart = -1;
+  }
+
+  /** After a value in an object, a comma and the next key's quote right after it are taken at once. */
+  private nextKey(buf: Uint8Array, pos: number, end: number): number {
+    if (pos + 1 < end && buf[pos] === 0x2c && buf[pos + 1] === QUOTE && this.state === S_AFTER && this.frames[this.depth - 1]!.kind === Kind.Object) {
+      this.state = S_KEY;
+      this.valueStart = pos + 2;
+      this.heldLength = 0;
+      this.tooLong = false;
+      this.plain = true;
+      return pos + 2;
+    }
+    return pos;
   }
 
   /** A byte outside strings and scalars; returns where to go on. */

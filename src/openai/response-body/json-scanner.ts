@@ -136,6 +136,7 @@ export class JsonScanner {
       switch (this.state) {
         case S_SKIP:
           pos = this.skip(buf, pos, end);
+          if ((this.state as number) === S_AFTER) pos = this.nextKey(buf, pos, end);
           break;
         case S_SKIP_STRING: {
           const after = this.stringEnd(buf, pos, end);
@@ -192,6 +193,7 @@ export class JsonScanner {
           }
           this.started = true;
           pos = this.structural(buf, c, pos);
+          if (this.state === S_AFTER) pos = this.nextKey(buf, pos, end);
         }
       }
     }

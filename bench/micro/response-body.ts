@@ -58,22 +58,31 @@ function readAll(task: BodyTask): void {
   }
 }
 
+/**
+ * Yardsticks from the same run, to read the figures against on a noisy machine: what
+ * JSON.parse (native) costs for the same bytes, a body or an SSE chunk's data.
+ */
+const chatText = chat.toString();
+const eventTexts = streamEvents.slice(0, -1).map((e) => e.toString().slice(6, -2));
+const yardsticks: Array<{ id: string; description: string; batch: number; per: number; run: () => void }> = [
+  { id: 'json-parse-chat', description: 'yardstick: JSON.parse of the chat completion text', batch: 200, per: 1, run: () => JSON.parse(chatText) },
+  { id: 'json-parse-chunk', description: 'yardstick: JSON.parse of each SSE chunk\'s data, per chunk', batch: 50, per: eventTexts.length, run: () => eventTexts.forEach((t) => JSON.parse(t)) },
+];
+
 const time = Number(values.time);
 const bench = new Bench({ time, warmupTime: Math.min(200, time / 4) });
 for (const task of tasks) bench.add(task.id, () => readAll(task));
-const cpuBefore = new Map<string, number>();
-const cpuAfter = new Map<string, number>();
-bench.addEventListener('cycle', () => {});
-for (const task of bench.tasks) {
-  task.addEventListener('start', () => cpuBefore.set(task.name, cpuNow()));
-  task.addEventListener('complete', () => cpuAfter.set(task.name, cpuNow()));
-}
-function cpuNow(): number {
-  const u = process.cpuUsage();
-  return u.user + u.system;
+for (const y of yardsticks) {
+  bench.add(y.id, () => {
+    for (let b = 0; b < y.batch; b++) y.run();
+  });
 }
 await bench.run();
 
+const yardstickRows = yardsticks.map((y) => {
+  const r = bench.getTask(y.id)!.result as { latency?: { p50: number; mean: number } } | undefined;
+  return { id: y.id, description: y.description, per: (y.per === 1 ? 'body' : 'chunk') as 'body' | 'chunk', p50Us: ((r?.latency?.p50 ?? NaN) * 1000) / (y.batch * y.per), meanUs: ((r?.latency?.mean ?? NaN) * 1000) / (y.batch * y.per) };
+});
 const rows = tasks.map((task) => {
   const t = bench.getTask(task.id)!;
   const r = t.result as { latency?: { p50: number; mean: number }; totalTime?: number } | undefined;
@@ -86,6 +95,7 @@ const rows = tasks.map((task) => {
     meanUs: ((r?.latency?.mean ?? NaN) * 1000) / divisor,
   };
 });
+rows.push(...yardstickRows);
 if (values.json) console.log(JSON.stringify({ kind: 'response-body', capBytes: MAX_DOCUMENT_BYTES, rows }, null, 2));
 else {
   console.log(`decoded-bytes cap per document: ${MAX_DOCUMENT_BYTES} B`);

@@ -86,6 +86,24 @@ describe('response body reader: chunking never changes the result', () => {
   });
 });
 
+describe('response body reader: streams of random documents', () => {
+  it('read event by event (resuming from the shared beginning of events) or byte by byte, give the same fields', () => {
+    const oneLine = document.filter(({ text }) => !text.includes('\n') && !text.includes('\r'));
+    fc.assert(
+      fc.property(oneLine, fc.array(fc.oneof(fc.constant(undefined), oneLine), { minLength: 1, maxLength: 6 }), fc.constantFrom(200, 429), (base, others, status) => {
+        // Events repeat the base document often, as a real stream repeats its beginning.
+        const events = others.map((d) => `data: ${(d ?? base).text}\n\n`);
+        const wire = Buffer.from(events.join('') + 'data: [DONE]\n\n');
+        const perEvent = read(events.map((e) => Buffer.from(e)), 'text/event-stream', undefined, status);
+        const perByte = read(cut(wire, [...wire.keys()]), 'text/event-stream', undefined, status);
+        expect(perEvent).toEqual(perByte);
+        if (others.every((d) => d === undefined)) expect(perEvent).toEqual(expectedFields(base.text, status));
+      }),
+      { numRuns: 800 },
+    );
+  });
+});
+
 describe('response body reader: bad input never throws and never gives a wrong value', () => {
   it('random bytes under any content type, encoding and status', () => {
     fc.assert(

@@ -2,6 +2,15 @@ import { MAX_CHOICES } from './limits.ts';
 import { DOCUMENT_LEAVES, Leaf } from './paths.ts';
 import type { ResponseBodyFields } from './types.ts';
 
+export interface DocumentState {
+  readonly doc: readonly Value[];
+  readonly choices: readonly Value[];
+  readonly inChoice: boolean;
+  readonly position: number;
+  readonly index: Value;
+  readonly reason: Value;
+}
+
 /** A document's value for a leaf: undefined = not seen, null = null, the wrong type, or too long. */
 type Value = string | number | null | undefined;
 
@@ -22,6 +31,22 @@ export class FieldCollector {
 
   private readonly kept: Value[] = new Array<Value>(DOCUMENT_LEAVES);
   private keptReasons: (string | undefined)[] | undefined;
+
+  /** The document's state so far, to be put back by `restore` (see the scanner's prefix snapshot). */
+  save(): DocumentState {
+    return { doc: this.doc.slice(), choices: this.docChoices.slice(), inChoice: this.inChoice, position: this.choicePosition, index: this.choiceIndex, reason: this.choiceReason };
+  }
+
+  restore(state: DocumentState): void {
+    for (let i = 0; i < DOCUMENT_LEAVES; i++) this.doc[i] = state.doc[i];
+    const choices = this.docChoices;
+    choices.length = 0;
+    for (let i = 0; i < state.choices.length; i++) choices.push(state.choices[i]);
+    this.inChoice = state.inChoice;
+    this.choicePosition = state.position;
+    this.choiceIndex = state.index;
+    this.choiceReason = state.reason;
+  }
 
   beginDocument(): void {
     this.doc.fill(undefined);

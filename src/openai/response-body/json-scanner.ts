@@ -1,5 +1,5 @@
-import type { FieldCollector } from './fields.ts';
-import { MAX_NUMBER_BYTES, MAX_VALUE_BYTES } from './limits.ts';
+import type { DocumentState, FieldCollector } from './fields.ts';
+import { MAX_NUMBER_BYTES, MAX_PREFIX_BYTES, MAX_VALUE_BYTES } from './limits.ts';
 import { childFor, Kind, type PathNode } from './paths.ts';
 
 /** How a document ended. */
@@ -105,6 +105,75 @@ export class JsonScanner {
     this.collector.beginDocument();
   }
 
+  /**
+   * The events of a stream mostly begin with the same bytes (id, model, fingerprint, up to the
+   * `delta` of the choice) and differ only after them. The first time a document reaches a
+   * part nobody wants, the bytes before it and the scanner's state there are kept; a later
+   * document that begins with the same bytes resumes from that state instead of scanning them
+   * again. The same bytes from the same state give the same state, so this changes no result.
+   */
+  private snapshot: { prefix: Buffer; length: number; depth: number; frames: PathNode[]; positions: number[]; target: PathNode | undefined; document: DocumentState } | undefined;
+  /** The document being written began at `prefixStart` of this chunk (a snapshot may be taken). */
+  private prefixChunk: Uint8Array | undefined;
+  private prefixStart = 0;
+  private snapshotMisses = 0;
+
+  /** Writes the first bytes of a document, reusing the snapshot when they begin with its bytes. */
+  writeDocumentStart(buf: Uint8Array, start: number, end: number): void {
+    const snap = this.snapshot;
+    const fresh = this.state === S_VALUE && this.depth === 0 && !this.started;
+    if (snap !== undefined && fresh) {
+      if (end - start >= snap.length && (buf as Buffer).compare(snap.prefix, 0, snap.length, start, start + snap.length) === 0) {
+        this.restoreSnapshot(snap);
+        this.write(buf, start + snap.length, end);
+        return;
+      }
+      // A stream whose documents keep differing is not worth comparing: stop after a few misses.
+      this.snapshot = undefined;
+      if (++this.snapshotMisses > 4) {
+        this.write(buf, start, end);
+        return;
+      }
+    }
+    if (fresh && this.snapshotMisses <= 4) {
+      this.prefixChunk = buf;
+      this.prefixStart = start;
+    }
+    this.write(buf, start, end);
+    this.prefixChunk = undefined;
+  }
+
+  private takeSnapshot(pos: number): void {
+    const chunk = this.prefixChunk!;
+    this.prefixChunk = undefined;
+    const length = pos - this.prefixStart;
+    if (length > MAX_PREFIX_BYTES || this.snapshot !== undefined) return;
+    this.snapshot = {
+      prefix: Buffer.from(chunk.subarray(this.prefixStart, pos)),
+      length,
+      depth: this.depth,
+      frames: this.frames.slice(0, this.depth),
+      positions: this.positions.slice(0, this.depth),
+      target: this.target,
+      document: this.collector.save(),
+    };
+  }
+
+  private restoreSnapshot(snap: NonNullable<JsonScanner['snapshot']>): void {
+    this.started = true;
+    this.depth = snap.depth;
+    for (let i = 0; i < snap.depth; i++) {
+      this.frames[i] = snap.frames[i]!;
+      this.positions[i] = snap.positions[i]!;
+    }
+    this.target = snap.target;
+    this.state = S_SKIP;
+    this.skipDepth = 1;
+    this.escaped = false;
+    this.valueStart = -1;
+    this.collector.restore(snap.document);
+  }
+
   /** Drops every reference to the chunk just scanned (a reader holds no chunk between pushes). */
   endChunk(): void {
     this.quoteChunk = undefined;
@@ -114,6 +183,7 @@ export class JsonScanner {
   /** Frees the buffer kept for values that span chunks. */
   release(): void {
     this.held = undefined;
+    this.snapshot = undefined;
     this.quoteChunk = undefined;
     this.valueBuf = EMPTY;
   }
@@ -296,6 +366,7 @@ export class JsonScanner {
         if (t !== undefined) this.drop(t);
         this.state = S_SKIP;
         this.skipDepth = 1;
+        if (this.prefixChunk !== undefined) this.takeSnapshot(pos + 1);
         return pos + 1;
       }
       const parent = this.depth > 0 ? this.frames[this.depth - 1] : undefined;

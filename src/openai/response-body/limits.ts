@@ -16,3 +16,6 @@ export const MAX_NUMBER_BYTES = 32;
 
 /** Choices past this index are not tracked (`n` is capped far lower by the API). */
 export const MAX_CHOICES = 128;
+
+/** Longest run of bytes at the start of a stream's events that a reader keeps to skip next time. */
+export const MAX_PREFIX_BYTES = 512;

@@ -141,6 +141,7 @@ class BodyReader implements ResponseBodyReader, SseDataSink {
       end = start + (MAX_DOCUMENT_BYTES - this.eventBytes);
       this.eventCapped = true;
     }
+    const first = this.eventBytes === 0;
     this.eventBytes += end - start;
     const scanner = this.scanner!;
     let pos = start;
@@ -152,6 +153,12 @@ class BodyReader implements ResponseBodyReader, SseDataSink {
       if (pos === end) return;
       // Not `[DONE]` after all: the bytes held back are ordinary data.
       if (this.doneMatched > 0) scanner.write(DONE, 0, this.doneMatched);
+      else if (first) {
+        this.doneMatched = -1;
+        scanner.writeDocumentStart(buf, pos, end);
+        if (scanner.failed) this.broken = true;
+        return;
+      }
       this.doneMatched = -1;
     }
     scanner.write(buf, pos, end);

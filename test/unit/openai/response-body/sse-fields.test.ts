@@ -70,3 +70,23 @@ describe('SSE bodies', () => {
     expect(sse(event({ error: { code: 'rate_limit_exceeded', type: 'requests', message: 'm' } }), 429)).toEqual({ errorCode: 'rate_limit_exceeded', errorType: 'requests' });
   });
 });
+
+describe('SSE bodies: events that begin alike', () => {
+  const chunk = (fingerprint: string, reason: string | null, content: unknown) =>
+    event({ id: 'c1', object: 'chat.completion.chunk', model: 'm', system_fingerprint: fingerprint, choices: [{ index: 0, delta: { content }, finish_reason: reason }] });
+
+  it('a value that changes inside the shared beginning is still read', () => {
+    const text = chunk('fp_1', null, 'a') + chunk('fp_1', null, 'b') + chunk('fp_2', null, 'c') + chunk('fp_2', 'stop', '[{"x":1}]');
+    expect(sse(text)).toEqual({ responseId: 'c1', responseModel: 'm', systemFingerprint: 'fp_2', finishReasons: ['stop'] });
+  });
+
+  it('what follows the shared beginning is read in every event (nested brackets, finish reasons, usage)', () => {
+    const text = chunk('fp', null, { deep: [[{ a: '}' }]] }) + chunk('fp', 'length', ']]}}') + chunk('fp', null, '') + event({ id: 'c1', usage: { prompt_tokens: 3 } });
+    expect(sse(text)).toEqual({ responseId: 'c1', responseModel: 'm', systemFingerprint: 'fp', finishReasons: ['length'], inputTokens: 3 });
+  });
+
+  it('a malformed event that begins like the others still breaks the stream', () => {
+    const good = chunk('fp', null, 'a');
+    expect(sse(good + good + good.replace('"finish_reason"', '"finish_reason" x'))).toEqual({});
+  });
+});

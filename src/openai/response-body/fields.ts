@@ -2,6 +2,21 @@ import { MAX_CHOICES } from './limits.ts';
 import { DOCUMENT_LEAVES, Leaf } from './paths.ts';
 import type { ResponseBodyFields } from './types.ts';
 
+/**
+ * A few recent values per leaf, shared by all readers (these are model names, tiers,
+ * fingerprints, finish reasons and error codes, never ids or text): a value seen before is
+ * reused rather than made again.
+ */
+const RECENT_PER_LEAF = 4;
+const RECENT: string[][] = Array.from({ length: Leaf.FinishReason + 1 }, () => []);
+const RECENT_NEXT: number[] = new Array<number>(Leaf.FinishReason + 1).fill(0);
+
+function sameText(s: string, buf: Uint8Array, start: number, end: number): boolean {
+  if (s.length !== end - start) return false;
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) !== buf[start + i]) return false;
+  return true;
+}
+
 export interface DocumentState {
   readonly doc: readonly Value[];
   readonly choices: readonly Value[];
@@ -76,15 +91,24 @@ export class FieldCollector {
    */
   setAscii(leaf: Leaf, buf: Uint8Array, start: number, end: number, text: (buf: Uint8Array, start: number, end: number) => string): void {
     const kept = leaf < DOCUMENT_LEAVES ? this.kept[leaf] : undefined;
-    if (typeof kept === 'string' && kept.length === end - start) {
-      let i = 0;
-      while (i < kept.length && kept.charCodeAt(i) === buf[start + i]) i++;
-      if (i === kept.length) {
-        this.set(leaf, kept);
-        return;
+    if (typeof kept === 'string' && sameText(kept, buf, start, end)) {
+      this.set(leaf, kept);
+      return;
+    }
+    // Models, tiers, fingerprints and finish reasons repeat from response to response too.
+    const recent = leaf === Leaf.Id ? undefined : RECENT[leaf]!;
+    if (recent !== undefined) {
+      for (let i = 0; i < recent.length; i++) {
+        const r = recent[i]!;
+        if (sameText(r, buf, start, end)) {
+          this.set(leaf, r);
+          return;
+        }
       }
     }
-    this.set(leaf, text(buf, start, end));
+    const value = text(buf, start, end);
+    if (recent !== undefined) recent[RECENT_NEXT[leaf]!++ % RECENT_PER_LEAF] = value;
+    this.set(leaf, value);
   }
 
   /** A key that holds wanted leaves starts (again): whatever an earlier copy of it gave is replaced. */
@@ -128,34 +152,34 @@ export class FieldCollector {
 
   result(): ResponseBodyFields {
     const k = this.kept;
-    const str = (leaf: Leaf): string | undefined => {
-      const v = k[leaf];
-      return typeof v === 'string' ? v : undefined;
-    };
-    const num = (leaf: Leaf): number | undefined => {
-      const v = k[leaf];
-      return typeof v === 'number' ? v : undefined;
-    };
     const out: ResponseBodyFields = {};
-    const put = <K extends keyof ResponseBodyFields>(key: K, value: ResponseBodyFields[K] | undefined): void => {
-      if (value !== undefined) out[key] = value;
-    };
-    put('responseId', str(Leaf.Id));
-    put('responseModel', str(Leaf.Model));
+    const id = k[Leaf.Id];
+    const model = k[Leaf.Model];
+    if (typeof id === 'string') out.responseId = id;
+    if (typeof model === 'string') out.responseModel = model;
     const reasons = this.keptReasons?.filter((r): r is string => r !== undefined);
-    const status = str(Leaf.Status);
+    const status = k[Leaf.Status];
     if (reasons !== undefined && reasons.length > 0) out.finishReasons = reasons;
-    else if (status !== undefined) out.finishReasons = [responsesFinishReason(status, k[Leaf.IncompleteReason])];
-    put('inputTokens', num(Leaf.InputTokens));
-    put('outputTokens', num(Leaf.OutputTokens));
-    put('cachedInputTokens', num(Leaf.CachedInputTokens));
-    put('reasoningOutputTokens', num(Leaf.ReasoningOutputTokens));
-    put('serviceTier', str(Leaf.ServiceTier));
-    put('systemFingerprint', str(Leaf.SystemFingerprint));
-    put('errorCode', str(Leaf.ErrorCode));
-    put('errorType', str(Leaf.ErrorType));
+    else if (typeof status === 'string') out.finishReasons = [responsesFinishReason(status, k[Leaf.IncompleteReason])];
+    const input = k[Leaf.InputTokens];
+    const output = k[Leaf.OutputTokens];
+    const cached = k[Leaf.CachedInputTokens];
+    const reasoning = k[Leaf.ReasoningOutputTokens];
+    if (typeof input === 'number') out.inputTokens = input;
+    if (typeof output === 'number') out.outputTokens = output;
+    if (typeof cached === 'number') out.cachedInputTokens = cached;
+    if (typeof reasoning === 'number') out.reasoningOutputTokens = reasoning;
+    const tier = k[Leaf.ServiceTier];
+    const fingerprint = k[Leaf.SystemFingerprint];
+    const code = k[Leaf.ErrorCode];
+    const type = k[Leaf.ErrorType];
+    if (typeof tier === 'string') out.serviceTier = tier;
+    if (typeof fingerprint === 'string') out.systemFingerprint = fingerprint;
+    if (typeof code === 'string') out.errorCode = code;
+    if (typeof type === 'string') out.errorType = type;
     return out;
   }
+
 }
 
 /** A Responses API status in chat completions' finish-reason vocabulary. */

@@ -63,7 +63,7 @@ class BodyReader implements ResponseBodyReader, SseDataSink {
   private capped = false;
   private broken = false;
   private finished = false;
-  private readonly onDecoded = (buf: Buffer, start: number, end: number): boolean => this.scan(buf, start, end);
+  private onDecoded: ((buf: Buffer, start: number, end: number) => boolean) | undefined;
 
   constructor(shape: BodyShape, encoding: Encoding | undefined, error: boolean) {
     this.sse = shape === 'sse';
@@ -79,7 +79,7 @@ class BodyReader implements ResponseBodyReader, SseDataSink {
     try {
       if (this.decoder === undefined) {
         this.scan(chunk, 0, chunk.length);
-      } else if (!this.decoder.write(chunk, this.onDecoded)) {
+      } else if (!this.decoder.write(chunk, (this.onDecoded ??= (buf, start, end) => this.scan(buf, start, end)))) {
         this.broken = true;
       }
       this.scanner?.endChunk();

@@ -262,7 +262,7 @@ export class JsonScanner {
             break;
           }
           this.started = true;
-          pos = this.structural(buf, c, pos);
+          pos = this.structural(c, pos);
           if (this.state === S_AFTER) pos = this.nextKey(buf, pos, end);
         }
       }
@@ -285,7 +285,7 @@ export class JsonScanner {
   }
 
   /** A byte outside strings and scalars; returns where to go on. */
-  private structural(buf: Uint8Array, c: number, pos: number): number {
+  private structural(c: number, pos: number): number {
     switch (this.state) {
       case S_VALUE:
       case S_ARR_FIRST:
@@ -343,7 +343,6 @@ export class JsonScanner {
       case S_DONE:
         break;
     }
-    void buf;
     this.state = S_ERROR;
     return pos + 1;
   }

@@ -77,6 +77,8 @@ class BodyReader implements ResponseBodyReader, SseDataSink {
   push(chunk: Uint8Array): void {
     if (this.finished || this.broken || this.capped) return;
     try {
+      // The scanners use Buffer's native helpers; undici hands Buffers, anything else is viewed as one.
+      if (!Buffer.isBuffer(chunk)) chunk = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
       if (this.decoder === undefined) {
         this.scan(chunk, 0, chunk.length);
       } else if (!this.decoder.write(chunk, (this.onDecoded ??= (buf, start, end) => this.scan(buf, start, end)))) {

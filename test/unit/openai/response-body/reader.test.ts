@@ -80,3 +80,11 @@ describe('response body reader: lifecycle', () => {
     expect(read([new TextEncoder().encode('{"model":"m"}')], 'application/json', undefined)).toEqual({ responseModel: 'm' });
   });
 });
+
+describe('response body reader: chunk types', () => {
+  it('reads an event stream handed over as plain Uint8Arrays', () => {
+    const text = 'data: {"model":"m","choices":[{"index":0,"delta":{"content":"a"},"finish_reason":null}]}\n\n'.repeat(3);
+    const chunks = [text.slice(0, 50), text.slice(50)].map((t) => new TextEncoder().encode(t));
+    expect(read(chunks, 'text/event-stream', undefined)).toEqual({ responseModel: 'm' });
+  });
+});

@@ -7,14 +7,14 @@
 import { parseArgs } from 'node:util';
 import { context, metrics, trace, SpanKind, type Attributes } from '@opentelemetry/api';
 import { Bench } from 'tinybench';
-import { findModel } from '../../src/body/model.ts';
+import { findModel } from '../../src/undici/request-model.ts';
 import { resolveConfig } from '../../src/config.ts';
-import { readResponseHeaders } from '../../src/headers/response.ts';
-import { parseResetDuration } from '../../src/headers/duration.ts';
+import { readResponseHeaders } from '../../src/openai/response-headers.ts';
+import { parseResetDuration } from '../../src/openai/duration.ts';
 import type { RequestRecord } from '../../src/internal-types.ts';
 import { EndpointMatcher } from '../../src/match.ts';
 import { createMetrics } from '../../src/metrics/index.ts';
-import { readResendCount } from '../../src/request-headers.ts';
+import { readResendCount } from '../../src/undici/request-headers.ts';
 import { addResponseAttributes, requestAttributes, spanName } from '../../src/span/attributes.ts';
 import { startSdk } from '../otel-sdk.ts';
 import { flatHeaderBuffers, objectHeaders } from './messages.ts';
@@ -56,6 +56,7 @@ const record: RequestRecord = {
   resendCount: undefined,
   statusCode: 200,
   headers: readResponseHeaders(flat),
+  responseBody: undefined,
   streamDone: false,
   activity: 0,
   ended: false,

@@ -1,8 +1,9 @@
 import { context, type Attributes } from '@opentelemetry/api';
 import { MeterProvider, type DataPoint, type Histogram, type MetricData, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { resolveConfig, type ResolvedConfig } from '../../../src/config.ts';
-import { emptyHeaders } from '../../../src/headers/response.ts';
-import type { OpenAIResponseHeaders, RequestRecord } from '../../../src/internal-types.ts';
+import { emptyHeaders } from '../../../src/openai/response-headers.ts';
+import type { RequestRecord } from '../../../src/internal-types.ts';
+import type { OpenAIResponseHeaders } from '../../../src/openai/headers.ts';
 import { createMetrics, type MetricsObserver, type MetricsOptions } from '../../../src/metrics/index.ts';
 import type { OpenAIHttpInstrumentationConfig } from '../../../src/types.ts';
 import { TestMetricReader } from '../../helpers/otel.ts';
@@ -29,6 +30,7 @@ export function record(
     resendCount: undefined,
     statusCode: overrides.statusCode ?? 200,
     headers: { ...emptyHeaders(), requestId: 'req_1', organization: 'org-a', project: 'proj_a', ...headers },
+    responseBody: undefined,
     streamDone: false,
     activity: 0,
     ended: false,

@@ -25,7 +25,7 @@ const only = values.only?.split(',');
 export interface PartResult {
   id: string;
   description: string;
-  /** tinybench mean and median wall time per call (µs). */
+  /** tinybench mean and median wall time per call (microseconds). */
   meanUs: number;
   p50Us: number;
   samples: number;

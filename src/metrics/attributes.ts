@@ -17,7 +17,7 @@ export interface QuotaSeries {
 }
 
 /**
- * Rate-limit gauge attributes (SPEC "Metrics"): provider, server address and, when known,
+ * Rate-limit gauge attributes: provider, server address and, when known,
  * organization, project and model. OpenAI limits each organization/project per model, so these
  * name one quota. Nothing per request (ids, status) goes here: it would make a series per call.
  */

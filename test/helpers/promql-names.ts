@@ -1,7 +1,7 @@
 import * as semconv from '../../src/semconv.ts';
 import { collectorPrometheusName, INSTRUMENTS } from './prometheus-names.ts';
 
-/** Metric names a PromQL expression may use: SPEC's Prometheus names, and the series of histograms. */
+/** Metric names a PromQL expression may use: the documented Prometheus names, and the series of histograms. */
 export const ALLOWED_METRICS: ReadonlySet<string> = new Set(
   INSTRUMENTS.flatMap(({ name, unit, kind }) => {
     const base = collectorPrometheusName(name, unit);
@@ -9,7 +9,7 @@ export const ALLOWED_METRICS: ReadonlySet<string> = new Set(
   }),
 );
 
-/** Label names: SPEC's metric attributes as Prometheus spells them, plus what Prometheus adds. */
+/** Label names: the documented metric attributes as Prometheus spells them, plus what Prometheus adds. */
 export const ALLOWED_LABELS: ReadonlySet<string> = new Set([
   ...[
     semconv.ATTR_GEN_AI_PROVIDER_NAME,

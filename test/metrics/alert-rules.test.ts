@@ -12,8 +12,8 @@ const rulesFile = fileURLToPath(new URL('../../deploy/prometheus/alerts.yml', im
 const rulesTests = fileURLToPath(new URL('../../deploy/prometheus/alerts.test.yml', import.meta.url));
 const promtool = requireTool('promtool');
 
-/** SPEC's metrics table, "Prometheus name (via the Collector)" column. */
-const SPEC_PROMETHEUS_NAMES = [
+/** The documented metrics table, "Prometheus name (via the Collector)" column. */
+const DOCUMENTED_PROMETHEUS_NAMES = [
   'openai_ratelimit_requests_remaining',
   'openai_ratelimit_requests_limit',
   'openai_ratelimit_tokens_remaining',
@@ -41,7 +41,7 @@ describe('shipped Prometheus alert rules (deploy/prometheus/alerts.yml)', () => 
     expect(result.stdout).toContain('SUCCESS');
   });
 
-  it('are the three SPEC asks for, with the severities it gives', async () => {
+  it('are the documented ones, with their severities', async () => {
     const rules = (parse(await readFile(rulesFile, 'utf8')) as RulesFile).groups.flatMap((g) => g.rules);
     expect(rules.map((r) => [r.alert, r.for ?? null, r.labels?.['severity']])).toEqual([
       ['OpenAITokensRemainingLow', '1m', 'warning'],
@@ -50,10 +50,10 @@ describe('shipped Prometheus alert rules (deploy/prometheus/alerts.yml)', () => 
     ]);
   });
 
-  it('use only the Prometheus names in SPEC, which are the Collector names of the instruments in semconv.ts', async () => {
+  it('use only the documented Prometheus names, which are the Collector names of the instruments in semconv.ts', async () => {
     const fromSemconv = INSTRUMENTS.map((i) => collectorPrometheusName(i.name, i.unit));
-    expect(fromSemconv).toEqual(SPEC_PROMETHEUS_NAMES);
-    const allowed = new Set(SPEC_PROMETHEUS_NAMES.flatMap((n) => [n, `${n}_bucket`, `${n}_count`, `${n}_sum`]));
+    expect(fromSemconv).toEqual(DOCUMENTED_PROMETHEUS_NAMES);
+    const allowed = new Set(DOCUMENTED_PROMETHEUS_NAMES.flatMap((n) => [n, `${n}_bucket`, `${n}_count`, `${n}_sum`]));
     const rules = (parse(await readFile(rulesFile, 'utf8')) as RulesFile).groups.flatMap((g) => g.rules);
     // Identifiers in the expressions that are not label names are metric names.
     const labels = new Set(['gen_ai_provider_name', 'gen_ai_request_model', 'gen_ai_operation_name', 'openai_organization', 'openai_project']);

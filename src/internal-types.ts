@@ -1,5 +1,4 @@
 import type { Attributes, Context, DiagLogger, Span } from '@opentelemetry/api';
-import type { EndpointMatcher } from './match.ts';
 import type { OpenAIResponseHeaders } from './openai/headers.ts';
 
 /** Where a request goes, once matched: provider and operation are low-cardinality names. */
@@ -71,10 +70,15 @@ export interface UndiciRequestLike {
   addHeader?(name: string, value: string): unknown;
 }
 
+/** Decides whether a request goes to an OpenAI-compatible API, and where exactly. */
+export interface TargetMatcher {
+  match(origin: unknown, path: unknown): MatchedTarget | undefined;
+}
+
 /** What an event source's handlers need besides the request tracker. */
 export interface SourceDeps {
   /** The matcher of the current config (rebuilt after `setConfig`). */
-  readonly matcher: () => EndpointMatcher;
+  readonly matcher: () => TargetMatcher;
   /** `propagateTraceContext` of the current config. */
   readonly propagateTraceContext: () => boolean;
   readonly diag: DiagLogger;

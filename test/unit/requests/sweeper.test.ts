@@ -1,25 +1,10 @@
-import { context } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import type { RequestRecord } from '../../../src/internal-types.ts';
 import { UnfinishedSweeper } from '../../../src/requests/sweeper.ts';
+import { record } from '../metrics/fixtures.ts';
 
 function silentRecord(startTime: number): RequestRecord {
-  return {
-    target: { provider: 'openai', operation: 'chat', serverAddress: 'api.openai.com', serverPort: 443, url: 'https://api.openai.com/v1/chat/completions' },
-    method: 'POST',
-    startTime,
-    parentContext: context.active(),
-    span: undefined,
-    model: undefined,
-    modelBytesScanned: 0,
-    resendCount: undefined,
-    statusCode: 0,
-    headers: undefined,
-    responseBody: undefined,
-    streamDone: false,
-    activity: 0,
-    ended: false,
-  };
+  return record({ startTime, statusCode: 0 });
 }
 
 describe('UnfinishedSweeper', () => {
@@ -46,16 +31,16 @@ describe('UnfinishedSweeper', () => {
 
   it('keeps a record that showed a sign of life since the last sweep', () => {
     const ended: RequestRecord[] = [];
-    const record = silentRecord(0);
+    const silent = silentRecord(0);
     const sweeper = new UnfinishedSweeper(() => 1_000, (r) => ended.push(r), () => {});
-    sweeper.track(record);
-    record.activity++;
+    sweeper.track(silent);
+    silent.activity++;
     sweeper.sweep(5_000);
     expect(ended).toEqual([]);
     sweeper.sweep(5_500);
     expect(ended).toEqual([]);
     sweeper.sweep(6_100);
-    expect(ended).toEqual([record]);
+    expect(ended).toEqual([silent]);
     sweeper.clear();
   });
 });

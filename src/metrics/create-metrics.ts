@@ -1,7 +1,7 @@
 import { diag as globalDiag, type Attributes, type BatchObservableCallback, type DiagLogger, type BatchObservableResult, type Meter } from '@opentelemetry/api';
 import type { ResolvedConfig } from '../config.ts';
 import type { RequestObserver, RequestRecord } from '../internal-types.ts';
-import type { OpenAIResponseHeaders } from '../openai/headers.ts';
+import { FIELD, headerValue, type OpenAIResponseHeaders } from '../openai/headers.ts';
 import { errorType } from '../requests/error-type.ts';
 import { memoizedAttributes, type QuotaSeries } from './attributes.ts';
 import { createInstruments, type QuotaGauges } from './instruments.ts';
@@ -74,7 +74,7 @@ export function createMetrics(meter: Meter, config: () => ResolvedConfig, option
         const headers = record.headers;
         if (headers === undefined) return;
         recordRateLimits(store, attributes.quotaSeries, record, headers, now());
-        const processingMs = headers.processingMs;
+        const processingMs = headerValue(headers, FIELD.processingMs);
         if (processingMs !== undefined && Number.isFinite(processingMs) && processingMs >= 0) {
           instruments.processingDuration.record(processingMs / 1000, attributes.operationAttributes(record, errorType(record.statusCode, undefined)));
         }
@@ -104,8 +104,8 @@ function recordRateLimits(
   headers: OpenAIResponseHeaders,
   observedAt: number,
 ): void {
-  const requests = quota(headers.requestsLimit, headers.requestsRemaining, headers.requestsReset);
-  const tokens = quota(headers.tokensLimit, headers.tokensRemaining, headers.tokensReset);
+  const requests = quota(headerValue(headers, FIELD.requestsLimit), headerValue(headers, FIELD.requestsRemaining), headerValue(headers, FIELD.requestsReset));
+  const tokens = quota(headerValue(headers, FIELD.tokensLimit), headerValue(headers, FIELD.tokensRemaining), headerValue(headers, FIELD.tokensReset));
   // A response without rate-limit headers (an error page, a proxy) says nothing about the quota.
   if (requests === undefined && tokens === undefined) return;
   const { key, attributes } = quotaSeries(record);

@@ -95,19 +95,40 @@ export const RESPONSE_HEADERS = [
 
 type Row = (typeof RESPONSE_HEADERS)[number];
 type ValueOf<R> = R extends ResponseHeaderRow<string, infer V> ? V : never;
+export type ResponseHeaderField = Row['field'];
 
-/** The parsed response headers: one field per row's `field`; absent or unparseable: undefined. */
-export type OpenAIResponseHeaders = {
-  [F in Row['field']]: ValueOf<Extract<Row, { field: F }>> | undefined;
-};
+/** A field's index in the parsed values, typed with the field's value. */
+export type FieldRef<T> = number & { readonly __value?: T };
 
-export type ResponseHeaderField = keyof OpenAIResponseHeaders;
+/**
+ * The parsed response headers: one value per field, indexed by `FIELD`; absent or
+ * unparseable: undefined. An array rather than an object with a property per field: the
+ * reader and the span fill and walk it by index, where an object's properties, looked up by
+ * a name from the table, are many times slower.
+ */
+export type OpenAIResponseHeaders = ReadonlyArray<string | number | true | undefined>;
 
-/** The span attributes the headers give, one per field, in table order. */
-export const HEADER_ATTRIBUTES: ReadonlyArray<{ readonly field: ResponseHeaderField; readonly attribute: string }> = (() => {
-  const out: Array<{ field: ResponseHeaderField; attribute: string }> = [];
-  for (const { field, attribute } of RESPONSE_HEADERS as readonly ResponseHeaderRow<ResponseHeaderField>[]) {
-    if (attribute !== undefined && !out.some((a) => a.field === field)) out.push({ field, attribute });
+/** Each field's index, in the order of its first row. */
+export const FIELD = (() => {
+  const out: Record<string, number> = {};
+  let next = 0;
+  for (const { field } of RESPONSE_HEADERS) if (!(field in out)) out[field] = next++;
+  return out;
+})() as { readonly [F in ResponseHeaderField]: FieldRef<ValueOf<Extract<Row, { field: F }>>> };
+
+export const FIELD_COUNT = Object.keys(FIELD).length;
+
+/** The value of one field, typed. */
+export function headerValue<T>(headers: OpenAIResponseHeaders, field: FieldRef<T>): T | undefined {
+  return headers[field] as T | undefined;
+}
+
+/** The span attributes the headers give: the field's index and the attribute's name, in table order. */
+export const HEADER_ATTRIBUTES: ReadonlyArray<{ readonly index: number; readonly attribute: string }> = (() => {
+  const out: Array<{ index: number; attribute: string }> = [];
+  for (const { field, attribute } of RESPONSE_HEADERS as readonly ResponseHeaderRow[]) {
+    const index = FIELD[field as ResponseHeaderField];
+    if (attribute !== undefined && !out.some((a) => a.index === index)) out.push({ index, attribute });
   }
   return out;
 })();

@@ -1,4 +1,4 @@
-import { RESPONSE_HEADERS, type OpenAIResponseHeaders, type ResponseHeaderField, type ResponseHeaderRow } from './headers.ts';
+import { FIELD, FIELD_COUNT, RESPONSE_HEADERS, type OpenAIResponseHeaders, type ResponseHeaderField, type ResponseHeaderRow } from './headers.ts';
 import { latin1 } from './bytes.ts';
 
 /**
@@ -11,7 +11,7 @@ import { latin1 } from './bytes.ts';
  * other headers cost a length lookup.
  */
 export function readResponseHeaders(raw: unknown, now?: number): OpenAIResponseHeaders {
-  const out = emptyHeaders();
+  const out = EMPTY.slice();
   const read: Reading = { out, late: undefined, date: undefined };
   if (Array.isArray(raw)) readFlatArray(raw, read);
   else if (raw !== null && typeof raw === 'object') readObject(raw as Record<string, unknown>, read);
@@ -19,15 +19,13 @@ export function readResponseHeaders(raw: unknown, now?: number): OpenAIResponseH
   return out;
 }
 
-export function emptyHeaders(): OpenAIResponseHeaders {
-  return { ...EMPTY };
-}
-
 type Row = ResponseHeaderRow<ResponseHeaderField>;
-type Store = Record<ResponseHeaderField, unknown>;
+type Value = OpenAIResponseHeaders[number];
 
 const ROWS = RESPONSE_HEADERS as readonly Row[];
-const EMPTY = Object.fromEntries(ROWS.map((r) => [r.field, undefined])) as OpenAIResponseHeaders;
+/** Each row's field index. */
+const SLOT = ROWS.map((r) => FIELD[r.field] as number);
+const EMPTY: Value[] = Array.from({ length: FIELD_COUNT }, () => undefined);
 /** Not a row: only the base a retry-after HTTP date is taken relative to. */
 const DATE = ROWS.length;
 
@@ -39,15 +37,16 @@ const DATE = ROWS.length;
 const DEFERRED = ROWS.map((r, i) => r.parser.dated !== undefined || ROWS.findIndex((o) => o.field === r.field) !== i);
 
 interface Reading {
-  readonly out: OpenAIResponseHeaders;
+  readonly out: Value[];
   /** Raw values of deferred rows, by row index; allocated only when one appears. */
   late: Array<string | Uint8Array | undefined> | undefined;
   /** Kept as bytes when it came as bytes: only a retry-after date needs it decoded. */
   date: string | Uint8Array | undefined;
 }
 
-const BY_NAME = new Map<string, number>(ROWS.map((r, i) => [r.header, i]));
-BY_NAME.set('date', DATE);
+/** Every name we read, by its id (row index, or DATE). */
+const NAMES = [...ROWS.map((r) => r.header), 'date'];
+const BY_NAME = new Map<string, number>(NAMES.map((name, id) => [name, id]));
 
 /** Candidates indexed by name length, as lower-case bytes, so a Buffer name is never decoded. */
 const BY_LENGTH: Array<Array<{ readonly bytes: Uint8Array; readonly id: number }> | undefined> = [];
@@ -81,8 +80,8 @@ function matchBytes(name: Uint8Array): number | undefined {
 }
 
 function readObject(raw: Record<string, unknown>, read: Reading): void {
-  for (const [name, id] of BY_NAME) {
-    const value = raw[name];
+  for (let id = 0; id < NAMES.length; id++) {
+    const value = raw[NAMES[id]!];
     if (typeof value === 'string') take(id, value, read);
     else if (Array.isArray(value)) {
       for (const v of value) if (typeof v === 'string') take(id, v, read);
@@ -97,36 +96,37 @@ function take(id: number, value: string | Uint8Array, read: Reading): void {
     return;
   }
   const row = ROWS[id]!;
-  const out = read.out as Store;
   if (!DEFERRED[id]) {
-    if (out[row.field] !== undefined) return;
-    out[row.field] = parse(row, value);
+    const slot = SLOT[id]!;
+    if (read.out[slot] === undefined) read.out[slot] = parse(row, value);
     return;
   }
   const late = (read.late ??= []);
   if (late[id] === undefined && parse(row, value) !== undefined) late[id] = value;
 }
 
-function parse(row: Row, value: string | Uint8Array): unknown {
-  if (typeof value === 'string') return row.parser.text(value);
-  return row.parser.bytes !== undefined ? row.parser.bytes(value) : row.parser.text(latin1(value));
+function parse(row: Row, value: string | Uint8Array): Value {
+  const parser = row.parser as { text(value: string): Value; bytes?(value: Uint8Array): Value };
+  if (typeof value === 'string') return parser.text(value);
+  return parser.bytes !== undefined ? parser.bytes(value) : parser.text(latin1(value));
 }
 
 /** Fallback and date-relative rows, in table order, fill the fields still empty. */
 function fillFromLateRows(read: Reading, now: number | undefined): void {
   const late = read.late!;
-  const out = read.out as Store;
+  const out = read.out;
   for (let id = 0; id < ROWS.length; id++) {
     const value = late[id];
+    const slot = SLOT[id]!;
+    if (value === undefined || out[slot] !== undefined) continue;
     const row = ROWS[id]!;
-    if (value === undefined || out[row.field] !== undefined) continue;
-    const dated = row.parser.dated;
+    const dated = row.parser.dated as ((value: string, date: string | undefined, now: number) => Value) | undefined;
     if (dated === undefined) {
-      out[row.field] = parse(row, value);
+      out[slot] = parse(row, value);
       continue;
     }
     const date = read.date instanceof Uint8Array ? latin1(read.date) : read.date;
     // The clock is read only here: a retry-after date without a `date` header is rare.
-    out[row.field] = dated(typeof value === 'string' ? value : latin1(value), date, now ?? Date.now());
+    out[slot] = dated(typeof value === 'string' ? value : latin1(value), date, now ?? Date.now());
   }
 }

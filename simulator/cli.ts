@@ -15,11 +15,14 @@ Every option can also come from the environment variable shown; a flag wins.
   --window-ms <n>              SIM_WINDOW_MS               time for an empty bucket to refill (default 60000)
   --latency-ms <n>             SIM_LATENCY_MS              delay before each response's headers (default 0)
   --stream-chunk-delay-ms <n>  SIM_STREAM_CHUNK_DELAY_MS   delay between streamed chunks (default 0)
+  --no-compression             SIM_COMPRESSION=off         send bodies uncompressed (default: compress per accept-encoding)
+  --quota-exhausted-keys <k,k> SIM_QUOTA_EXHAUSTED_KEYS    API keys whose quota has run dry (429 insufficient_quota)
   --tls-key <file>             SIM_TLS_KEY                 PEM key: serve HTTPS with HTTP/2 (needs --tls-cert)
   --tls-cert <file>            SIM_TLS_CERT                PEM certificate
   -h, --help                                               show this help
 
-Any API key is accepted; each key has its own rate-limit buckets.`;
+Any API key is accepted; each key has its own rate-limit buckets.
+POST /_simulator/quota {"apiKey":"k","exhausted":true} (or "remainingTokens": n) runs a key's quota dry at run time.`;
 
 export interface CliConfig {
   help: boolean;
@@ -44,6 +47,8 @@ export function parseCli(argv: readonly string[], env: Env): CliConfig {
       'window-ms': { type: 'string' },
       'latency-ms': { type: 'string' },
       'stream-chunk-delay-ms': { type: 'string' },
+      'no-compression': { type: 'boolean' },
+      'quota-exhausted-keys': { type: 'string' },
       'tls-key': { type: 'string' },
       'tls-cert': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -60,11 +65,25 @@ export function parseCli(argv: readonly string[], env: Env): CliConfig {
     windowMs: optionalNumber('--window-ms', values['window-ms'] ?? env['SIM_WINDOW_MS']),
     latencyMs: optionalNumber('--latency-ms', values['latency-ms'] ?? env['SIM_LATENCY_MS']),
     streamChunkDelayMs: optionalNumber('--stream-chunk-delay-ms', values['stream-chunk-delay-ms'] ?? env['SIM_STREAM_CHUNK_DELAY_MS']),
+    compression: values['no-compression'] === true ? false : onOff('SIM_COMPRESSION', env['SIM_COMPRESSION']),
+    quotaExhaustedKeys: keyList(values['quota-exhausted-keys'] ?? env['SIM_QUOTA_EXHAUSTED_KEYS']),
   };
   const key = values['tls-key'] ?? env['SIM_TLS_KEY'];
   const cert = values['tls-cert'] ?? env['SIM_TLS_CERT'];
   if ((key === undefined) !== (cert === undefined)) throw new Error('--tls-key and --tls-cert go together');
   return { help: values.help === true, options, tlsFiles: key !== undefined && cert !== undefined ? { key, cert } : undefined };
+}
+
+function onOff(name: string, text: string | undefined): boolean | undefined {
+  if (text === undefined || text === '') return undefined;
+  if (/^(on|true|1)$/i.test(text)) return true;
+  if (/^(off|false|0)$/i.test(text)) return false;
+  throw new Error(`${name} must be on or off, got '${text}'`);
+}
+
+function keyList(text: string | undefined): string[] | undefined {
+  const keys = text?.split(',').map((key) => key.trim()).filter((key) => key !== '');
+  return keys === undefined || keys.length === 0 ? undefined : keys;
 }
 
 function optionalNumber(name: string, text: string | undefined): number | undefined {

@@ -16,23 +16,42 @@ export function tokensForText(chars: number): number {
 /** Estimated prompt tokens of a request: the text it sends, at 4 characters a token. */
 export function promptTokens(operation: Operation, body: JsonObject): number {
   if (operation === 'chat') return tokensForText(messageChars(body['messages']));
+  if (operation === 'responses') return responsesInputTokens(body);
   const input = operation === 'embeddings' ? body['input'] : body['prompt'];
   return inputTokens(input);
 }
 
-/** Completion tokens the request reserves: the caller's limit, else the default; none for embeddings. */
+/** Completion tokens one choice may use: the caller's limit, else the default; none for embeddings. */
 export function maxCompletionTokens(operation: Operation, body: JsonObject): number {
   if (operation === 'embeddings') return 0;
-  const asked = operation === 'chat' ? (body['max_completion_tokens'] ?? body['max_tokens']) : body['max_tokens'];
+  const asked =
+    operation === 'chat' ? (body['max_completion_tokens'] ?? body['max_tokens'])
+    : operation === 'responses' ? body['max_output_tokens']
+    : body['max_tokens'];
   return typeof asked === 'number' && Number.isInteger(asked) && asked > 0 ? asked : DEFAULT_MAX_TOKENS;
+}
+
+/** How many choices the request asks for (`n`, chat and completions only; 1 to 128, else 1). */
+export function choiceCount(operation: Operation, body: JsonObject): number {
+  const n = body['n'];
+  if (operation === 'embeddings' || operation === 'responses') return 1;
+  return typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= 128 ? n : 1;
 }
 
 /**
  * What a request costs against the token bucket: estimated prompt tokens plus the
- * completion tokens it may produce, as OpenAI estimates before running the model.
+ * completion tokens all its choices may produce, as OpenAI estimates before running the model.
  */
 export function tokenCost(operation: Operation, body: JsonObject): number {
-  return promptTokens(operation, body) + maxCompletionTokens(operation, body);
+  return promptTokens(operation, body) + maxCompletionTokens(operation, body) * choiceCount(operation, body);
+}
+
+/** Responses API: `instructions` plus `input`, a string or a list of messages like chat's. */
+function responsesInputTokens(body: JsonObject): number {
+  const instructions = body['instructions'];
+  const input = body['input'];
+  const chars = (typeof instructions === 'string' ? instructions.length : 0) + (typeof input === 'string' ? input.length : messageChars(input));
+  return tokensForText(chars);
 }
 
 function messageChars(messages: unknown): number {

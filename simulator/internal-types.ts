@@ -5,7 +5,7 @@ import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 export type JsonObject = Record<string, unknown>;
 
 /** The endpoints that generate output and are rate limited. */
-export type Operation = 'chat' | 'text_completion' | 'embeddings';
+export type Operation = 'chat' | 'text_completion' | 'embeddings' | 'responses';
 
 /** Node hands these over HTTP/1.1 (plain or TLS fallback) and HTTP/2 alike. */
 export type SimRequest = IncomingMessage | Http2ServerRequest;
@@ -16,5 +16,5 @@ export type SimResponse = ServerResponse | Http2ServerResponse;
  * TypeScript refuse a call on the union, so callers view a response through this.
  */
 export interface ChunkWriter {
-  write(chunk: string, callback?: () => void): boolean;
+  write(chunk: string | Buffer, callback?: () => void): boolean;
 }

@@ -9,6 +9,7 @@ export const DEFAULT_OPTIONS: Readonly<SimulatorOptions> = Object.freeze({
   windowMs: 60_000,
   latencyMs: 0,
   streamChunkDelayMs: 0,
+  compression: true,
   organization: 'org-simulator',
   project: 'proj_simulator',
   apiVersion: '2020-10-01',

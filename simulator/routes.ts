@@ -5,6 +5,8 @@ import type { SimulatorOptions } from './types.ts';
 export type Route =
   /** A rate-limited endpoint; `deployment` (azure mode) names the model instead of the body. */
   | { kind: 'generate'; operation: Operation; deployment?: string }
+  /** The simulator's own test controls, outside the API's paths. */
+  | { kind: 'quota-control' }
   | { kind: 'models' }
   | { kind: 'model'; id: string };
 
@@ -12,7 +14,10 @@ const OPERATIONS: ReadonlyMap<string, Operation> = new Map([
   ['chat/completions', 'chat'],
   ['completions', 'text_completion'],
   ['embeddings', 'embeddings'],
+  ['responses', 'responses'],
 ]);
+
+export const QUOTA_CONTROL_PATH = '/_simulator/quota';
 
 const AZURE_DEPLOYMENT = /^\/openai\/deployments\/([^/]+)\/(.+)$/;
 
@@ -20,6 +25,7 @@ const AZURE_DEPLOYMENT = /^\/openai\/deployments\/([^/]+)\/(.+)$/;
 export function matchRoute(method: string, target: string, mode: SimulatorOptions['mode']): Route | ApiError {
   const queryAt = target.indexOf('?');
   const path = queryAt === -1 ? target : target.slice(0, queryAt);
+  if (path === QUOTA_CONTROL_PATH) return method === 'POST' ? { kind: 'quota-control' } : invalidUrl(method, path);
   const route = mode === 'openai' ? openAiRoute(method, path) : azureRoute(method, path);
   if (route === undefined) return invalidUrl(method, path);
   // Azure rejects calls without an api-version; the AzureOpenAI client always sends one.
@@ -46,6 +52,8 @@ function openAiRoute(method: string, path: string): Route | undefined {
 function azureRoute(method: string, path: string): Route | undefined {
   if (method === 'GET') return path === '/openai/models' ? { kind: 'models' } : undefined;
   if (method !== 'POST') return undefined;
+  // Azure serves the Responses API outside deployments, with the model in the body (as the AzureOpenAI client calls it).
+  if (path === '/openai/responses') return { kind: 'generate', operation: 'responses' };
   const match = AZURE_DEPLOYMENT.exec(path);
   const operation = match?.[2] === undefined ? undefined : OPERATIONS.get(match[2]);
   const deployment = decoded(match?.[1]);

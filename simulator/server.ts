@@ -3,6 +3,7 @@ import { createSecureServer, type Http2SecureServer } from 'node:http2';
 import type { AddressInfo, Socket } from 'node:net';
 import { createHandler } from './handler.ts';
 import { resolveOptions } from './options.ts';
+import { QuotaBook } from './quota.ts';
 import type { Simulator, SimulatorOptions } from './types.ts';
 
 // Longer than the idle time of undici's and the openai SDK's pools (4 s / 60 s), so the
@@ -13,7 +14,8 @@ const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 export async function startSimulator(partial?: Partial<SimulatorOptions>): Promise<Simulator> {
   const options = resolveOptions(partial);
   let requestCount = 0;
-  const handler = createHandler(options, () => {
+  const quota = new QuotaBook(options.quotaExhaustedKeys);
+  const handler = createHandler(options, quota, () => {
     requestCount++;
   });
   const server: Server | Http2SecureServer = options.tls
@@ -34,6 +36,9 @@ export async function startSimulator(partial?: Partial<SimulatorOptions>): Promi
     options,
     get requestCount() {
       return requestCount;
+    },
+    setQuota(update) {
+      quota.update(update);
     },
     close() {
       closing ??= new Promise<void>((resolve, reject) => {

@@ -1,24 +1,47 @@
-import { isGone, writeThenAbort } from './abort.ts';
-import type { ChunkWriter, SimResponse } from './internal-types.ts';
+import { isGone } from './abort.ts';
+import type { BodyWriter } from './body-writer.ts';
+import type { SimResponse } from './internal-types.ts';
 
 const DONE = 'data: [DONE]\n\n';
 // An SSE comment: parsers skip it, but it carries the headers to the client before an abort at 0 events.
 const BEFORE_ABORT = ': simulator abort\n\n';
 
-/**
- * Sends `payloads` as server-sent events, then `data: [DONE]`, as OpenAI streams.
- * `abortAfter` (a number of events, `[DONE]` included) breaks the stream off after that many.
- * Without a delay everything due goes out in one write: the benchmarks' fast path.
- */
-export function sendEvents(res: SimResponse, payloads: readonly string[], delayMs: number, abortAfter: number | undefined): void {
+/** Chat and completions streams: one `data:` event per payload, then `data: [DONE]`. */
+export function dataEvents(payloads: readonly string[]): string[] {
   const events = payloads.map((payload) => `data: ${payload}\n\n`);
   events.push(DONE);
-  const aborting = abortAfter !== undefined && abortAfter < events.length;
-  if (aborting) events.length = abortAfter;
+  return events;
+}
+
+/** Responses API streams: `event: <type>` before each `data:`, and no `[DONE]`. */
+export function namedEvents(events: readonly { type: string; data: string }[]): string[] {
+  return events.map(({ type, data }) => `event: ${type}\ndata: ${data}\n\n`);
+}
+
+/** How a stream ends early: after a number of whole events, or in the middle of one. */
+export interface StreamCut {
+  /** Whole events sent before the cut. */
+  afterEvents: number;
+  /** Also send the first half of the next event, so the stream breaks off inside it. */
+  midEvent: boolean;
+}
+
+/**
+ * Sends formatted server-sent events, each flushed to the client on its own, spaced by
+ * `delayMs`; `cut` breaks the stream off (connection dropped) instead of ending it.
+ * Without a delay everything due goes out in one write: the benchmarks' fast path.
+ */
+export function sendEvents(res: SimResponse, body: BodyWriter, all: readonly string[], delayMs: number, cut: StreamCut | undefined): void {
+  const aborting = cut !== undefined && cut.afterEvents < all.length;
+  const events = aborting ? all.slice(0, cut.afterEvents) : [...all];
+  if (aborting && cut.midEvent) {
+    const next = all[cut.afterEvents] ?? '';
+    events.push(next.slice(0, next.length >> 1));
+  }
   if (delayMs === 0 || events.length <= 1) {
-    const body = events.join('');
-    if (aborting) writeThenAbort(res, body === '' ? BEFORE_ABORT : body);
-    else res.end(body);
+    const text = events.join('');
+    if (aborting) body.writeThenAbort(text === '' ? BEFORE_ABORT : text);
+    else body.end(text);
     return;
   }
   let sent = 0;
@@ -27,10 +50,10 @@ export function sendEvents(res: SimResponse, payloads: readonly string[], delayM
     if (isGone(res)) return;
     const event = events[sent++] ?? '';
     if (sent < events.length) {
-      (res as ChunkWriter).write(event);
+      body.write(event);
       setTimeout(step, delayMs);
-    } else if (aborting) writeThenAbort(res, event);
-    else res.end(event);
+    } else if (aborting) body.writeThenAbort(event);
+    else body.end(event);
   };
   step();
 }

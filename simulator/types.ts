@@ -1,3 +1,5 @@
+import type { QuotaUpdate } from './quota.ts';
+
 /** Rate limits for one model, overriding the simulator-wide ones. */
 export interface ModelLimits {
   /** Requests per window for this model. @default SimulatorOptions.requestsPerWindow */
@@ -30,6 +32,19 @@ export interface SimulatorOptions {
   latencyMs: number;
   /** Delay between two server-sent events of a streamed response. @default 0 */
   streamChunkDelayMs: number;
+  /**
+   * Compress bodies per the request's `accept-encoding` (br, zstd where Node has it, gzip,
+   * deflate), with `content-encoding` and `vary: accept-encoding`, as OpenAI's edge does;
+   * server-sent events are flushed one by one. `false` sends every body as is.
+   * @default true
+   */
+  compression: boolean;
+  /**
+   * API keys whose quota has run dry from the start: every call answers 429
+   * `insufficient_quota`. `POST /_simulator/quota` changes it at run time.
+   * @default undefined (none)
+   */
+  quotaExhaustedKeys?: readonly string[];
   /** `openai-organization` header, also named in 429 messages. @default 'org-simulator' */
   organization: string;
   /** `openai-project` header; `undefined` leaves the header out. @default 'proj_simulator' */
@@ -55,6 +70,8 @@ export interface Simulator {
   readonly options: SimulatorOptions;
   /** Requests received so far, whatever their outcome (429, 404 and forced errors included). */
   readonly requestCount: number;
+  /** Sets an API key's quota, as `POST /_simulator/quota` does, for in-process tests. */
+  setQuota(update: QuotaUpdate): void;
   /** Stops listening and drops open connections, including keep-alive ones. */
   close(): Promise<void>;
 }

@@ -20,6 +20,9 @@ export function validateBody(operation: Operation, body: JsonObject): ApiError |
   if (operation === 'chat') {
     const messages = body['messages'];
     if (!Array.isArray(messages) || messages.length === 0) return badRequest("'messages' must be a non-empty array.", 'messages');
+  } else if (operation === 'responses') {
+    const input = body['input'];
+    if (typeof input !== 'string' && !(Array.isArray(input) && input.length > 0)) return badRequest("Missing required parameter: 'input'.", 'input');
   } else if (operation === 'embeddings' && embeddingInputs(body['input']) === undefined) {
     return badRequest("'input' must be a string, an array of strings, or an array of token arrays.", 'input');
   }

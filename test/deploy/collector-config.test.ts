@@ -6,11 +6,11 @@ import { list } from '../helpers/tree.ts';
  * collector-config.yaml, parsed (the Collector can't run here: no binary, no Docker). Checked:
  * every pipeline's components exist and fit together, memory_limiter comes first, traces go to
  * Jaeger over OTLP and metrics to Prometheus under the documented names, and only component types that
- * otelcol-contrib 0.159.0 has, under their current (not deprecated) names.
+ * otelcol-contrib 0.165.0 has, under their current (not deprecated) names.
  */
 const config = loadCollectorConfig();
 
-/** Component types of otelcol-contrib 0.159.0 this file may use (its manifest.yaml). */
+/** Component types of otelcol-contrib 0.165.0 this file may use (its manifest.yaml). */
 const KNOWN = {
   receivers: ['otlp'],
   processors: ['memory_limiter', 'batch'],
@@ -46,7 +46,7 @@ describe('collector-config.yaml', () => {
     expect([...config.serviceExtensions].sort()).toEqual(Object.keys(config.extensions).sort());
   });
 
-  it('uses only component types of otelcol-contrib 0.159.0, under their current names', () => {
+  it('uses only component types of otelcol-contrib 0.165.0, under their current names', () => {
     for (const kind of ['receivers', 'processors', 'exporters', 'extensions'] as const) {
       for (const id of Object.keys(config[kind])) {
         expect(KNOWN[kind], `${kind}: ${id}`).toContain(typeOf(id));

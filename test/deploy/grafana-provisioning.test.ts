@@ -73,7 +73,13 @@ describe('Grafana-managed alert rules', () => {
       expect(rule.annotations['__dashboardUid__']).toBe(dashboard['uid']);
       const panel = panels.find((p) => String(p['id']) === rule.annotations['__panelId__']);
       const exprs = JSON.stringify(panel?.['targets'] ?? []);
-      const kind = /tokens/.exec(rule.expr) ? 'tokens_remaining' : /requests_remaining/.exec(rule.expr) ? 'requests_remaining' : 'error_type=\\"429\\"';
+      const kind = /tokens/.exec(rule.expr)
+        ? 'tokens_remaining'
+        : /requests_remaining/.exec(rule.expr)
+          ? 'requests_remaining'
+          : /openai_error_code="insufficient_quota"/.exec(rule.expr)
+            ? 'openai_error_code'
+            : 'error_type=\\"429\\"';
       expect(exprs, rule.title).toContain(kind);
     }
   });

@@ -29,7 +29,7 @@ export function jsExporterPrometheusName(name: string): string {
 /**
  * `metric_relabel_configs` that rename what the JS exporter serves to the Collector's names,
  * so rules written for a Collector pipeline (the shipped ones) work on a direct scrape. This
- * is test set-up, not part of the shipped rules: see the README's note on unit suffixes.
+ * is test set-up, not part of the shipped rules: see deploy/README.md's note on unit suffixes.
  */
 export function bridgeJsExporterToCollectorNames(): RelabelConfig[] {
   const rules: RelabelConfig[] = [];

@@ -1,13 +1,17 @@
 import * as semconv from '../../src/semconv.ts';
 import { collectorPrometheusName, INSTRUMENTS } from './prometheus-names.ts';
 
+/** The documented response-body histograms, by their Prometheus names (until semconv.ts names them too). */
+const BODY_HISTOGRAMS = ['gen_ai_client_token_usage', 'gen_ai_client_operation_time_to_first_chunk_seconds'];
+
 /** Metric names a PromQL expression may use: the documented Prometheus names, and the series of histograms. */
-export const ALLOWED_METRICS: ReadonlySet<string> = new Set(
-  INSTRUMENTS.flatMap(({ name, unit, kind }) => {
+export const ALLOWED_METRICS: ReadonlySet<string> = new Set([
+  ...INSTRUMENTS.flatMap(({ name, unit, kind }) => {
     const base = collectorPrometheusName(name, unit);
     return kind === 'histogram' ? [`${base}_bucket`, `${base}_sum`, `${base}_count`] : [base];
   }),
-);
+  ...BODY_HISTOGRAMS.flatMap((base) => [`${base}_bucket`, `${base}_sum`, `${base}_count`]),
+]);
 
 /** Label names: the documented metric attributes as Prometheus spells them, plus what Prometheus adds. */
 export const ALLOWED_LABELS: ReadonlySet<string> = new Set([
@@ -19,6 +23,10 @@ export const ALLOWED_LABELS: ReadonlySet<string> = new Set([
     semconv.ATTR_ERROR_TYPE,
     semconv.ATTR_OPENAI_ORGANIZATION,
     semconv.ATTR_OPENAI_PROJECT,
+    // The response-body attributes on the histograms.
+    'openai.error.code',
+    'gen_ai.token.type',
+    'gen_ai.response.model',
   ].map((a) => a.replace(/\./g, '_')),
   'job',
   'instance',

@@ -107,8 +107,14 @@ export interface CollectorConfig {
   readonly pipelines: Pipeline[];
 }
 
+/**
+ * collector-config.yaml as the Collector reads it in compose, where none of the variables its
+ * addresses name are set: `${env:NAME:-default}` becomes `default`, typed as YAML (a port stays
+ * a number), as the Collector's env provider does.
+ */
 export function loadCollectorConfig(): CollectorConfig {
-  const raw = tree(loadYaml('collector-config.yaml'), 'collector-config.yaml');
+  const expanded = readRepoFile('collector-config.yaml').replace(/\$\{env:[A-Z0-9_]+:-([^}]*)\}/g, '$1');
+  const raw = tree(parse(expanded), 'collector-config.yaml');
   const svc = tree(raw['service'], 'service');
   const pipelines = Object.entries(tree(svc['pipelines'], 'service.pipelines')).map(([name, p]) => {
     const pipeline = tree(p, `service.pipelines.${name}`);

@@ -80,7 +80,14 @@ describe.skipIf(prometheusTool.skip)('alerting end to end: replicas, the simulat
     });
     await prometheus.waitForTargetsUp();
     const rules = await prometheus.rules();
-    expect(rules.filter((r) => r.type === 'alerting').map((r) => r.name)).toEqual([TOKENS_LOW, REQUESTS_LOW, RATE_LIMITED]);
+    expect(rules.filter((r) => r.type === 'alerting').map((r) => r.name)).toEqual([
+      TOKENS_LOW,
+      REQUESTS_LOW,
+      'OpenAITokensRunningOut',
+      'OpenAIRequestsRunningOut',
+      RATE_LIMITED,
+      'OpenAIInsufficientQuota',
+    ]);
     watch = watchAlerts(prometheus);
 
     const left = await useQuotaDownTo(sim.url, LEFT_BY_CO_TENANT);

@@ -12,11 +12,11 @@ import { bundledUndiciHasBodyChunks } from '../helpers/runtime.ts';
 
 const prometheusTool = requireTool('prometheus');
 
-/** The `metric_relabel_configs` the README tells users to add when scraping the JS exporter. */
+/** The `metric_relabel_configs` deploy/README.md tells users to add when scraping the JS exporter. */
 async function readmeBridge(): Promise<RelabelConfig[]> {
-  const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+  const readme = await readFile(new URL('../../deploy/README.md', import.meta.url), 'utf8');
   const block = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!).find((y) => y.includes('metric_relabel_configs'));
-  if (block === undefined) throw new Error('README has no yaml block with metric_relabel_configs');
+  if (block === undefined) throw new Error('deploy/README.md has no yaml block with metric_relabel_configs');
   const config = parse(block) as { scrape_configs: Array<{ metric_relabel_configs: RelabelConfig[] }> };
   return config.scrape_configs[0]!.metric_relabel_configs;
 }
@@ -67,7 +67,7 @@ describe.skipIf(prometheusTool.skip)('series names and labels as a real Promethe
     }
   });
 
-  it('after the bridge (the test set-up and the README snippet alike), Prometheus holds exactly the documented Collector names', async () => {
+  it('after the bridge (the test set-up and the deploy/README.md snippet alike), Prometheus holds exactly the documented Collector names', async () => {
     const expected = INSTRUMENTS.flatMap(({ name, unit, kind }) => {
       const n = collectorPrometheusName(name, unit);
       return kind === 'histogram' ? [`${n}_bucket`, `${n}_count`, `${n}_sum`] : [n];

@@ -8,7 +8,8 @@ import { collectorPrometheusName, INSTRUMENTS, jsExporterPrometheusName } from '
 import { limits, record } from '../unit/metrics/fixtures.ts';
 
 const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
-const metricsSection = readme.slice(readme.indexOf('\n## Metrics\n'), readme.indexOf('\n## Alerting\n'));
+const metricsStart = readme.indexOf('\n## Metrics\n');
+const metricsSection = readme.slice(metricsStart, readme.indexOf('\n## ', metricsStart + 1));
 
 /** Rows of the README's metrics table: cells with the backticks and whitespace trimmed. */
 function tableRows(): string[][] {

@@ -77,4 +77,11 @@ describe('azure mode', () => {
     const response = await fetch(`${sim.origin}/v1/chat/completions`, { method: 'POST', headers: { 'api-key': 'k' }, body: '{}' });
     expect(response.status).toBe(404);
   });
+
+  it('serves the Responses API outside deployments, with the model from the body', async () => {
+    const { data, response } = await client.responses.create({ model: 'gpt-4o-mini', input: 'hi' }).withResponse();
+    expect(new URL(response.url).pathname).toBe('/openai/responses');
+    expect(data.model).toBe('gpt-4o-mini-2024-07-18');
+    expect(data.status).toBe('completed');
+  });
 });

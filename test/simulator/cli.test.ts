@@ -18,8 +18,19 @@ describe('simulator command line', () => {
         windowMs: undefined,
         latencyMs: undefined,
         streamChunkDelayMs: undefined,
+        compression: undefined,
+        quotaExhaustedKeys: undefined,
       },
     });
+  });
+
+  it('turns compression off with --no-compression or SIM_COMPRESSION=off, and reads dry quota keys', () => {
+    expect(parseCli(['--no-compression'], {}).options.compression).toBe(false);
+    expect(parseCli([], { SIM_COMPRESSION: 'off' }).options.compression).toBe(false);
+    expect(parseCli([], { SIM_COMPRESSION: 'on' }).options.compression).toBe(true);
+    expect(() => parseCli([], { SIM_COMPRESSION: 'maybe' })).toThrow(/SIM_COMPRESSION/);
+    expect(parseCli(['--quota-exhausted-keys', 'sk-a, sk-b'], {}).options.quotaExhaustedKeys).toEqual(['sk-a', 'sk-b']);
+    expect(parseCli([], { SIM_QUOTA_EXHAUSTED_KEYS: 'sk-c' }).options.quotaExhaustedKeys).toEqual(['sk-c']);
   });
 
   it('reads environment variables, and flags win over them', () => {
@@ -34,6 +45,8 @@ describe('simulator command line', () => {
       windowMs: 1000,
       latencyMs: 30,
       streamChunkDelayMs: 10,
+      compression: undefined,
+      quotaExhaustedKeys: undefined,
     });
   });
 

@@ -28,12 +28,13 @@ describe('a client that goes away', () => {
       await streaming.body?.getReader().read();
       midStream.abort();
       const duringLatency = new AbortController();
-      const waiting = request(duringLatency.signal, { 'x-simulator-latency-ms': '50' }).catch(() => undefined);
-      await sleep(10);
+      const waiting = request(duringLatency.signal, { 'x-simulator-latency-ms': '300' }).catch(() => undefined);
+      // Aborts once the server has the request, however long a loaded machine takes to deliver it.
+      while (sim.requestCount < 2) await sleep(5);
       duringLatency.abort();
       await waiting;
       // Long enough for the remaining delayed events and the latency to have fired into closed requests.
-      await sleep(200);
+      await sleep(400);
       const after = await fetch(`${sim.url}/models`, { dispatcher: agent, headers: { authorization: 'Bearer k' } });
       expect(after.status).toBe(200);
       expect(sim.requestCount).toBe(3);

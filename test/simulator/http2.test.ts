@@ -84,4 +84,21 @@ describe('HTTPS with HTTP/2', () => {
       await http1.close();
     }
   });
+
+  it('streams compressed over HTTP/2: br events decode, and a cut breaks only that stream', async () => {
+    const ask = (headers: Record<string, string>) =>
+      fetch(`${sim.url}/chat/completions`, {
+        dispatcher: agent,
+        method: 'POST',
+        headers: { authorization: 'Bearer sk-test', 'content-type': 'application/json', 'accept-encoding': 'br', ...headers },
+        body: JSON.stringify({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }], stream: true }),
+      });
+    const whole = await ask({});
+    expect(whole.headers.get('content-encoding')).toBe('br');
+    expect(await whole.text()).toMatch(/data: \[DONE\]\n\n$/);
+    const cut = await ask({ 'x-simulator-fault': 'cut-mid-event' });
+    await expect(cut.text()).rejects.toThrow();
+    const after = await ask({});
+    expect(await after.text()).toMatch(/data: \[DONE\]\n\n$/);
+  });
 });

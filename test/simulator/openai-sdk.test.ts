@@ -15,7 +15,7 @@ describe('the official openai SDK against the simulator', () => {
     const completion = await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'Hello, simulator!' }] });
     expect(completion.object).toBe('chat.completion');
     expect(completion.id).toMatch(/^chatcmpl-/);
-    expect(completion.model).toBe('gpt-4o');
+    expect(completion.model).toBe('gpt-4o-2024-08-06');
     expect(completion.choices[0]?.message).toMatchObject({ role: 'assistant', content: 'This is a simulated response.' });
     expect(completion.choices[0]?.finish_reason).toBe('stop');
     expect(completion.usage).toMatchObject({ prompt_tokens: 5, completion_tokens: 5, total_tokens: 10 });
@@ -44,6 +44,18 @@ describe('the official openai SDK against the simulator', () => {
     const last = chunks.at(-1);
     expect(last?.choices).toEqual([]);
     expect(last?.usage).toMatchObject({ prompt_tokens: 4, completion_tokens: 5, total_tokens: 9 });
+  });
+
+  it('reads gzip-compressed answers, streamed and not (fetch asks for gzip, deflate)', async () => {
+    const { response } = await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] }).withResponse();
+    expect(response.headers.get('content-encoding')).toBe('gzip');
+    const { data: stream, response: streamed } = await client.chat.completions
+      .create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }], stream: true, stream_options: { include_usage: true } })
+      .withResponse();
+    expect(streamed.headers.get('content-encoding')).toBe('gzip');
+    const chunks = [];
+    for await (const chunk of stream) chunks.push(chunk);
+    expect(chunks.at(-1)?.usage?.completion_tokens).toBe(5);
   });
 
   it('streams without a usage chunk unless asked', async () => {

@@ -13,19 +13,19 @@ describe('rate limiting', () => {
     await post(sim, '/chat/completions', CHAT);
     const limited = await post(sim, '/chat/completions', CHAT);
     expect(limited.status).toBe(429);
-    // One request of 2 per minute comes back after 30 s.
+    // One request of 2 per minute comes back after 30 s, less the time the three calls took.
     const retryAfterMs = Number(limited.headers.get('retry-after-ms'));
-    expect(retryAfterMs).toBeGreaterThan(29_900);
+    expect(retryAfterMs).toBeGreaterThan(29_000);
     expect(retryAfterMs).toBeLessThanOrEqual(30_000);
     expect(limited.headers.get('retry-after')).toBe('30');
     expect(limited.headers.get('x-ratelimit-remaining-requests')).toBe('0');
     expect(limited.headers.get('x-ratelimit-limit-requests')).toBe('2');
-    expect(limited.headers.get('x-ratelimit-reset-requests')).toMatch(/^(1m0s|59\.9\d*s)$/);
+    expect(limited.headers.get('x-ratelimit-reset-requests')).toMatch(/^(1m0s|59(\.\d+)?s)$/);
     expect(limited.headers.get('x-request-id')).toMatch(/^req_[0-9a-f]{32}$/);
     expect(await limited.json()).toEqual({
       error: {
         message: expect.stringMatching(
-          /^Rate limit reached for gpt-4o in organization org-simulator on requests per min \(RPM\): Limit 2, Used 2, Requested 1\. Please try again in (30s|29\.9\d*s)\./,
+          /^Rate limit reached for gpt-4o in organization org-simulator on requests per min \(RPM\): Limit 2, Used 2, Requested 1\. Please try again in (30s|29(\.\d+)?s)\./,
         ),
         type: 'requests',
         param: null,
@@ -35,7 +35,8 @@ describe('rate limiting', () => {
   });
 
   it('charges nothing for a rejected request', async () => {
-    sim = await startSimulator({ requestsPerWindow: 1, tokensPerWindow: 1000, windowMs: 60_000 });
+    // An hour's window: no token refills between the calls, however slow a loaded machine is.
+    sim = await startSimulator({ requestsPerWindow: 1, tokensPerWindow: 1000, windowMs: 3_600_000 });
     await post(sim, '/chat/completions', CHAT);
     const first429 = await post(sim, '/chat/completions', CHAT);
     const second429 = await post(sim, '/chat/completions', CHAT);

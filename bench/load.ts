@@ -13,7 +13,7 @@ export interface LoadResult {
   requestsPerSecond: number;
   cpuUsPerRequest: number;
   latencyMs: { p50: number; p99: number; mean: number };
-  /** Main-thread GC pauses during the load (perf_hooks 'gc' entries), per request (µs). */
+  /** Main-thread GC pauses during the load (perf_hooks 'gc' entries), per request (microseconds). */
   gcPauseUsPerRequest: number;
 }
 

@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: what it costs to watch OpenAI calls with this library, against bare fetch,
- * the bare SDK and @opentelemetry/instrumentation-undici, in one run (issue #7).
+ * the bare SDK and @opentelemetry/instrumentation-undici, in one run.
  *
  * 1. The simulator starts in its own process (loopback, zero added latency, keep-alive).
  * 2. Every variant runs in a fresh child process, `repetitions` times in rotating order:

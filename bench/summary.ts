@@ -19,7 +19,7 @@ export interface VariantSummary {
   heapAfterMiB: Spread;
   /** Per repetition: this variant's req/s over the reference's in the same repetition. */
   throughputVsReference: Spread | undefined;
-  /** Per repetition: this variant's process CPU per request minus the reference's (µs). */
+  /** Per repetition: this variant's process CPU per request minus the reference's (microseconds). */
   addedCpuUsVsReference: Spread | undefined;
   errors: number;
   spansExported: number;
@@ -67,7 +67,7 @@ export interface AbSummary {
   throughputRatio: number;
   /** ON/OFF throughput of each adjacent pair of blocks (ABBA order, so each pair is one ON and one OFF). */
   pairRatios: Spread;
-  /** Process CPU per request, ON minus OFF, per pair (µs). */
+  /** Process CPU per request, ON minus OFF, per pair (microseconds). */
   addedCpuUs: Spread;
 }
 

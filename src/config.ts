@@ -2,7 +2,6 @@ import type { EndpointConfig, OpenAIHttpInstrumentationConfig } from './types.ts
 
 /** The defaults, in one place; `resolveConfig` applies them on every read. */
 export const DEFAULTS = {
-  enabled: true,
   endpoints: [] as EndpointConfig[],
   projectRateLimits: true,
   propagateTraceContext: false,
@@ -10,7 +9,6 @@ export const DEFAULTS = {
 } as const;
 
 export interface ResolvedConfig {
-  readonly enabled: boolean;
   readonly endpoints: readonly EndpointConfig[];
   readonly projectRateLimits: boolean;
   readonly propagateTraceContext: boolean;
@@ -27,7 +25,6 @@ export function resolveConfig(
 ): ResolvedConfig {
   const timeout = config.unfinishedResponseTimeoutMs;
   return {
-    enabled: config.enabled ?? DEFAULTS.enabled,
     endpoints: Array.isArray(config.endpoints) ? config.endpoints : DEFAULTS.endpoints,
     projectRateLimits: config.projectRateLimits ?? DEFAULTS.projectRateLimits,
     propagateTraceContext: config.propagateTraceContext ?? DEFAULTS.propagateTraceContext,

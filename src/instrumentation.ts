@@ -1,14 +1,15 @@
 import { InstrumentationBase, type InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
-import type { RequestObserver } from './internal-types.ts';
-import { CHANNELS, subscribeGuarded, type Unsubscribe } from './channels.ts';
+import type { RequestObserver, SourceDeps } from './internal-types.ts';
 import { resolveConfig, type ResolvedConfig } from './config.ts';
-import { ChannelHandlers } from './handlers.ts';
 import { EndpointMatcher } from './match.ts';
+import { createMetrics } from './metrics/index.ts';
 import { NODE_HTTP_CHANNELS } from './node-http/channels.ts';
 import { NodeHttpHandlers } from './node-http/handlers.ts';
-import { RequestTracker, type HandlerDeps } from './request-tracker.ts';
-import { createMetrics } from './metrics/index.ts';
+import { RequestTracker } from './requests/tracker.ts';
+import { subscribeGuarded, type Unsubscribe } from './subscribe.ts';
 import type { OpenAIHttpInstrumentationConfig } from './types.ts';
+import { UNDICI_CHANNELS } from './undici/channels.ts';
+import { UndiciHandlers } from './undici/handlers.ts';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version.ts';
 
 /**
@@ -28,7 +29,7 @@ export class OpenAIHttpInstrumentation extends InstrumentationBase<OpenAIHttpIns
   // subclass field initialisers would run, so these must not be re-initialised afterwards.
   declare private _subscriptions: Unsubscribe[] | undefined;
   declare private _tracker: RequestTracker | undefined;
-  declare private _handlers: ChannelHandlers | undefined;
+  declare private _undiciHandlers: UndiciHandlers | undefined;
   declare private _nodeHttpHandlers: NodeHttpHandlers | undefined;
   declare private _metrics: (RequestObserver & { dispose(): void }) | undefined;
   declare private _resolved: ResolvedConfig | undefined;
@@ -66,29 +67,32 @@ export class OpenAIHttpInstrumentation extends InstrumentationBase<OpenAIHttpIns
       return;
     }
     global[OWNER] = this;
-    const deps: HandlerDeps = {
+    const tracker = (this._tracker ??= new RequestTracker({
       tracer: () => this.tracer,
       config: () => this.resolved(),
-      matcher: () => (this._matcher ??= new EndpointMatcher(this.resolved().endpoints, this.resolved().envBaseUrl)),
       observer: {
         onResponse: (record) => this._metrics?.onResponse(record),
         onEnd: (record, duration, errorType) => this._metrics?.onEnd(record, duration, errorType),
       },
       diag: this._diag,
+    }));
+    const sourceDeps: SourceDeps = {
+      matcher: () => (this._matcher ??= this.createMatcher()),
+      propagateTraceContext: () => this.resolved().propagateTraceContext,
+      diag: this._diag,
     };
-    const tracker = (this._tracker ??= new RequestTracker(deps));
-    const handlers = (this._handlers ??= new ChannelHandlers(tracker));
-    const nodeHttp = (this._nodeHttpHandlers ??= new NodeHttpHandlers(tracker));
+    const undici = (this._undiciHandlers ??= new UndiciHandlers(tracker, sourceDeps));
+    const nodeHttp = (this._nodeHttpHandlers ??= new NodeHttpHandlers(tracker, sourceDeps));
     const onError = (channel: string, error: unknown): void => {
       this._diag.error(`handler for ${channel} failed; the request is unaffected`, error);
     };
     this._subscriptions = [
-      subscribeGuarded(CHANNELS.create, handlers.onCreate, onError),
-      subscribeGuarded(CHANNELS.bodyChunkSent, handlers.onBodyChunkSent, onError),
-      subscribeGuarded(CHANNELS.headers, handlers.onHeaders, onError),
-      subscribeGuarded(CHANNELS.bodyChunkReceived, handlers.onBodyChunkReceived, onError),
-      subscribeGuarded(CHANNELS.trailers, handlers.onTrailers, onError),
-      subscribeGuarded(CHANNELS.error, handlers.onError, onError),
+      subscribeGuarded(UNDICI_CHANNELS.create, undici.onCreate, onError),
+      subscribeGuarded(UNDICI_CHANNELS.bodyChunkSent, undici.onBodyChunkSent, onError),
+      subscribeGuarded(UNDICI_CHANNELS.headers, undici.onHeaders, onError),
+      subscribeGuarded(UNDICI_CHANNELS.bodyChunkReceived, undici.onBodyChunkReceived, onError),
+      subscribeGuarded(UNDICI_CHANNELS.trailers, undici.onTrailers, onError),
+      subscribeGuarded(UNDICI_CHANNELS.error, undici.onError, onError),
       // Clients that bypass undici (openai v4 on node-fetch, axios): Node's own HTTP client.
       subscribeGuarded(NODE_HTTP_CHANNELS.created, nodeHttp.onCreated, onError),
       subscribeGuarded(NODE_HTTP_CHANNELS.responseFinish, nodeHttp.onResponseFinish, onError),
@@ -105,19 +109,20 @@ export class OpenAIHttpInstrumentation extends InstrumentationBase<OpenAIHttpIns
     if (global[OWNER] === this) delete global[OWNER];
     // Calls still in flight will send us nothing more: end their spans now, rather than leave
     // them open, or have the sweeper emit them long after the instrumentation was turned off.
-    try {
-      this._tracker?.sweeper.expireAll();
-    } catch (error) {
-      this._diag.error('ending in-flight spans on disable failed', error);
-    }
+    this._tracker?.endAll();
   }
 
-  /** Requests whose spans are still open (for tests and leak checks). */
+  /** Requests whose spans are still open (for leak checks). */
   get inFlightRequests(): number {
-    return this._tracker?.sweeper.size ?? 0;
+    return this._tracker?.inFlight ?? 0;
   }
 
   private resolved(): ResolvedConfig {
     return (this._resolved ??= resolveConfig(this.getConfig()));
+  }
+
+  private createMatcher(): EndpointMatcher {
+    const { endpoints, envBaseUrl } = this.resolved();
+    return new EndpointMatcher(endpoints, envBaseUrl, (message) => this._diag.warn(message));
   }
 }

@@ -1,4 +1,5 @@
-import type { Context, Span } from '@opentelemetry/api';
+import type { Attributes, Context, DiagLogger, Span } from '@opentelemetry/api';
+import type { OpenAIResponseHeaders } from './openai/headers.ts';
 
 /** Where a request goes, once matched: provider and operation are low-cardinality names. */
 export interface MatchedTarget {
@@ -10,23 +11,14 @@ export interface MatchedTarget {
   readonly url: string;
 }
 
-/** The OpenAI "Debugging requests" response headers, typed. Absent or unparseable: undefined. */
-export interface OpenAIResponseHeaders {
-  requestId: string | undefined;
-  organization: string | undefined;
-  project: string | undefined;
-  version: string | undefined;
-  processingMs: number | undefined;
-  requestsLimit: number | undefined;
-  requestsRemaining: number | undefined;
-  requestsReset: number | undefined;
-  tokensLimit: number | undefined;
-  tokensRemaining: number | undefined;
-  tokensReset: number | undefined;
-  /** Seconds, from `retry-after-ms`, else `retry-after`. */
-  retryAfter: number | undefined;
-  /** True when the body is a server-sent event stream (a streamed completion). */
-  eventStream: boolean;
+/**
+ * Reads a response body as it streams past, where the runtime hands its chunks over. The
+ * undici handlers feed it; the span takes its attributes when it ends.
+ */
+export interface ResponseBodyObserver {
+  write(chunk: Uint8Array): void;
+  /** What the body told, as span attributes; undefined when it told nothing. */
+  attributes(): Attributes | undefined;
 }
 
 /** Per-request state, from `undici:request:create` to the span's end. */
@@ -45,6 +37,8 @@ export interface RequestRecord {
   /** 0 until response headers arrive. */
   statusCode: number;
   headers: OpenAIResponseHeaders | undefined;
+  /** Set where the response body can be read (none is built yet). */
+  responseBody: ResponseBodyObserver | undefined;
   /** Saw `data: [DONE]` in a streamed body: a later cancel is not an error. */
   streamDone: boolean;
   /** Bumped on every event: the unfinished-response sweeper reads it as a sign of life. */
@@ -56,8 +50,12 @@ export interface RequestRecord {
 export interface RequestObserver {
   /** Final response headers arrived: the rate-limit state in `record.headers` is fresh. */
   onResponse(record: RequestRecord): void;
-  /** The attempt ended (completed, failed, aborted or timed out). */
-  onEnd(record: RequestRecord, durationSeconds: number, errorType: string | undefined): void;
+  /**
+   * The attempt ended (completed, failed, aborted or given up on). `durationSeconds` is
+   * undefined when the end was not observed (the call went silent, or the instrumentation was
+   * disabled): the time until we stopped waiting is not the call's duration.
+   */
+  onEnd(record: RequestRecord, durationSeconds: number | undefined, errorType: string | undefined): void;
 }
 
 /** The slice of an undici `Request` we read. Everything is optional: other undici versions vary. */
@@ -70,4 +68,18 @@ export interface UndiciRequestLike {
   /** `'websocket'` for a WebSocket handshake. */
   readonly upgrade?: unknown;
   addHeader?(name: string, value: string): unknown;
+}
+
+/** Decides whether a request goes to an OpenAI-compatible API, and where exactly. */
+export interface TargetMatcher {
+  match(origin: unknown, path: unknown): MatchedTarget | undefined;
+}
+
+/** What an event source's handlers need besides the request tracker. */
+export interface SourceDeps {
+  /** The matcher of the current config (rebuilt after `setConfig`). */
+  readonly matcher: () => TargetMatcher;
+  /** `propagateTraceContext` of the current config. */
+  readonly propagateTraceContext: () => boolean;
+  readonly diag: DiagLogger;
 }

@@ -35,20 +35,30 @@ const PATH_MEMO_LIMIT = 256;
  * hosts cost nothing more.
  */
 export class EndpointMatcher {
+  /** Bare host name -> provider: any scheme and port. */
   private readonly hosts = new Map<string, string>();
+  /** `host:port` -> provider: that port only, any scheme. */
+  private readonly hostPorts = new Map<string, string>();
   private readonly baseUrls = new Map<string, Array<{ prefix: string; provider: string }>>();
   private readonly memo = new Map<string, OriginRule | null>();
 
-  constructor(endpoints: readonly EndpointConfig[], envBaseUrl: string | undefined) {
+  /**
+   * `warn` hears, once, about the entries that cannot be used (not a base URL, a host or a
+   * `host:port`): a typo in the config would otherwise only show as missing spans.
+   */
+  constructor(endpoints: readonly EndpointConfig[], envBaseUrl: string | undefined, warn: (message: string) => void = () => {}) {
     for (const [host, provider] of Object.entries(BUILT_IN_HOSTS)) this.hosts.set(host, provider);
-    if (envBaseUrl) this.add(envBaseUrl, PROVIDER_OPENAI);
+    const unusable: string[] = [];
+    if (envBaseUrl && !this.add(envBaseUrl, PROVIDER_OPENAI)) unusable.push(`OPENAI_BASE_URL=${JSON.stringify(envBaseUrl)}`);
     for (const entry of endpoints) {
-      if (typeof entry === 'string') this.add(entry, PROVIDER_OPENAI);
-      else if (entry && typeof entry.url === 'string') {
-        this.add(entry.url, typeof entry.provider === 'string' && entry.provider ? entry.provider : PROVIDER_OPENAI);
-      }
+      const url = typeof entry === 'string' ? entry : entry?.url;
+      const provider = typeof entry === 'object' && entry !== null && typeof entry.provider === 'string' && entry.provider ? entry.provider : PROVIDER_OPENAI;
+      if (typeof url !== 'string' || !this.add(url, provider)) unusable.push(JSON.stringify(url ?? entry) ?? String(entry));
     }
     for (const list of this.baseUrls.values()) list.sort((a, b) => b.prefix.length - a.prefix.length);
+    if (unusable.length > 0) {
+      warn(`endpoints: ignoring ${unusable.join(', ')}: not an http(s) base URL, a host name or a host:port`);
+    }
   }
 
   /** The target of a request, or undefined when it is not for an OpenAI-compatible API. */
@@ -71,40 +81,52 @@ export class EndpointMatcher {
     return target ?? undefined;
   }
 
-  private add(entry: string, provider: string): void {
+  /** Adds one entry; false when it cannot be used. */
+  private add(entry: string, provider: string): boolean {
     const trimmed = entry.trim();
-    if (!trimmed) return;
-    if (!trimmed.includes('://')) {
-      this.hosts.set(trimmed.toLowerCase().replace(/\/.*$/, ''), provider);
-      return;
-    }
-    let url: URL;
-    try {
-      url = new URL(trimmed);
-    } catch {
-      return;
-    }
+    if (!trimmed.includes('://')) return this.addHost(trimmed.replace(/\/.*$/, ''), provider);
+    const url = parseUrl(trimmed);
+    if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) return false;
     const prefix = url.pathname.replace(/\/+$/, '');
     const list = this.baseUrls.get(url.origin) ?? [];
     list.push({ prefix, provider });
     this.baseUrls.set(url.origin, list);
+    return true;
+  }
+
+  /** `api.together.xyz`, `localhost:11434`, `[::1]:8000`. */
+  private addHost(entry: string, provider: string): boolean {
+    const parts = /^(\[[0-9a-f:.]+\]|[^:[\]]+)(?::(\d{1,5}))?$/i.exec(entry);
+    if (parts === null) return false;
+    const hostname = parseUrl(`http://${parts[1]}`)?.hostname;
+    const port = parts[2] === undefined ? undefined : Number(parts[2]);
+    if (hostname === undefined || hostname === '' || (port !== undefined && (port < 1 || port > 65535))) return false;
+    if (port === undefined) this.hosts.set(hostname, provider);
+    else this.hostPorts.set(`${hostname}:${port}`, provider);
+    return true;
   }
 
   private ruleFor(origin: string): OriginRule | null {
-    let url: URL;
-    try {
-      url = new URL(origin);
-    } catch {
-      return null;
-    }
+    const url = parseUrl(origin);
+    if (url === undefined) return null;
     const serverAddress = url.hostname.replace(/^\[|\]$/g, '');
     const serverPort = url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
     const prefixes: Array<{ prefix: string; provider: string }> = [...(this.baseUrls.get(url.origin) ?? [])];
     const host = url.hostname.toLowerCase();
     const hostProvider =
-      this.hosts.get(host) ?? (host.endsWith(AZURE_SUFFIX) ? PROVIDER_AZURE_OPENAI : undefined);
+      this.hosts.get(host) ??
+      this.hostPorts.get(`${host}:${serverPort}`) ??
+      (host.endsWith(AZURE_SUFFIX) ? PROVIDER_AZURE_OPENAI : undefined);
     if (hostProvider !== undefined) prefixes.push({ prefix: '', provider: hostProvider });
     return prefixes.length === 0 ? null : { prefixes, serverAddress, serverPort, targets: new Map() };
+  }
+}
+
+function parseUrl(value: string): URL | undefined {
+  try {
+    return new URL(value);
+  } catch {
+    return undefined;
   }
 }
 

@@ -5,6 +5,8 @@ import type { InstrumentationConfig } from '@opentelemetry/instrumentation';
  * An extra OpenAI-compatible endpoint.
  * - A base URL (`https://api.groq.com/openai/v1`): scheme, host, port and path prefix must match.
  * - A bare host name (`api.together.xyz`): any scheme, port and path on that host match.
+ * - A `host:port` (`localhost:11434`): any scheme and path on that host and port match.
+ * Entries that are none of these are ignored, with one warning through the diagnostic logger.
  */
 export type EndpointConfig = string | { url: string; provider: string };
 

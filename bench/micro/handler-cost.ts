@@ -45,11 +45,11 @@ interface Case {
 export interface HandlerCostCase {
   id: string;
   description: string;
-  /** Process CPU per request, per round (µs). */
+  /** Process CPU per request, per round (microseconds). */
   cpuUsPerRequest: number[];
-  /** tinybench mean wall time per request, per round (µs). */
+  /** tinybench mean wall time per request, per round (microseconds). */
   wallUsPerRequest: number[];
-  /** Median over rounds of (this case - baseline), CPU (µs). */
+  /** Median over rounds of (this case - baseline), CPU (microseconds). */
   addedCpuUs: number;
   addedWallUs: number;
 }

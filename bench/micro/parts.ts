@@ -7,15 +7,15 @@
 import { parseArgs } from 'node:util';
 import { context, metrics, trace, SpanKind, type Attributes } from '@opentelemetry/api';
 import { Bench } from 'tinybench';
-import { findModel } from '../../src/body/model.ts';
+import { findModel } from '../../src/undici/request-model.ts';
 import { resolveConfig } from '../../src/config.ts';
-import { readResponseHeaders } from '../../src/headers/response.ts';
-import { parseResetDuration } from '../../src/headers/duration.ts';
+import { readResponseHeaders } from '../../src/openai/response-headers.ts';
+import { parseResetDuration } from '../../src/openai/duration.ts';
 import type { RequestRecord } from '../../src/internal-types.ts';
 import { EndpointMatcher } from '../../src/match.ts';
 import { createMetrics } from '../../src/metrics/index.ts';
-import { readResendCount } from '../../src/request-headers.ts';
-import { addResponseAttributes, requestAttributes, spanName } from '../../src/span/attributes.ts';
+import { readResendCount } from '../../src/undici/request-headers.ts';
+import { requestAttributes, setResponseAttributes, spanName } from '../../src/span/attributes.ts';
 import { startSdk } from '../otel-sdk.ts';
 import { flatHeaderBuffers, objectHeaders } from './messages.ts';
 
@@ -25,7 +25,7 @@ const only = values.only?.split(',');
 export interface PartResult {
   id: string;
   description: string;
-  /** tinybench mean and median wall time per call (µs). */
+  /** tinybench mean and median wall time per call (microseconds). */
   meanUs: number;
   p50Us: number;
   samples: number;
@@ -56,13 +56,19 @@ const record: RequestRecord = {
   resendCount: undefined,
   statusCode: 200,
   headers: readResponseHeaders(flat),
+  responseBody: undefined,
   streamDone: false,
   activity: 0,
   ended: false,
 };
 const config = resolveConfig({});
 const observer = createMetrics(metrics.getMeter('bench'), () => config);
-const allAttributes = addResponseAttributes(requestAttributes(record), record, undefined);
+/** The response attributes as an object, for the cases that need them all up front. */
+function withResponseAttributes(attributes: Attributes): Attributes {
+  setResponseAttributes({ setAttribute: (key, value) => (attributes[key] = value) }, record, undefined);
+  return attributes;
+}
+const allAttributes = withResponseAttributes(requestAttributes(record));
 let sink: unknown;
 
 const bench = new Bench({ time: Number(values.time), warmupTime: 100 });
@@ -75,7 +81,7 @@ const parts: Array<[string, string, () => unknown]> = [
   ['match-other', 'endpoint match, another host', () => (sink = matcher.match('https://api.example.com', '/v1/things'))],
   ['resend-count', 'x-stainless-retry-count from the request headers', () => (sink = readResendCount(requestHeaders))],
   ['model', 'find "model" in a chat request body', () => (sink = findModel(body))],
-  ['attributes', 'build the span attributes (request + response)', () => (sink = addResponseAttributes(requestAttributes(record), record, undefined))],
+  ['attributes', 'build the span attributes (request + response, into a plain object)', () => (sink = withResponseAttributes(requestAttributes(record)))],
   ['metrics', 'metrics per request: onResponse (gauges + processing histogram) + onEnd (duration histogram)', () => {
     observer.onResponse(record);
     observer.onEnd(record, 0.25, undefined);
@@ -89,11 +95,10 @@ if (only === undefined || only.includes('sdk-span')) bench.add('sdk-span', async
   span.end(performance.now());
 });
 const requestOnly = requestAttributes(record);
-const responseOnly = addResponseAttributes({}, record, undefined);
 if (only === undefined || only.includes('sdk-span-split')) {
   bench.add('sdk-span-split', async () => {
     const span = tracer.startSpan(spanName(record), { kind: SpanKind.CLIENT, startTime: record.startTime, attributes: requestOnly }, record.parentContext);
-    span.setAttributes(responseOnly);
+    setResponseAttributes(span, record, undefined);
     span.end(performance.now());
   });
 }
@@ -101,7 +106,7 @@ await bench.run();
 void sink;
 const descriptions = new Map(parts.map(([id, d]) => [id, d]));
 descriptions.set('sdk-span', spanDescription);
-descriptions.set('sdk-span-split', 'SDK: request attributes at startSpan (for samplers), response attributes by setAttributes, end()');
+descriptions.set('sdk-span-split', 'SDK: request attributes at startSpan (for samplers), response attributes one by one, end()');
 const report: PartsReport = {
   kind: 'parts',
   parts: bench.tasks.map((task) => {

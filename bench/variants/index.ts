@@ -6,7 +6,7 @@ import { undiciVariant } from './undici.ts';
 
 export interface VariantInfo {
   readonly id: string;
-  /** The letter in issue #7's list. */
+  /** The variant's letter in the bench tables. */
   readonly label: string;
   readonly description: string;
   readonly setup: SetupVariant;

@@ -1,5 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { RequestRecord } from '../internal-types.ts';
+import { FIELD, headerValue } from '../openai/headers.ts';
 import {
   ATTR_ERROR_TYPE,
   ATTR_GEN_AI_OPERATION_NAME,
@@ -17,14 +18,14 @@ export interface QuotaSeries {
 }
 
 /**
- * Rate-limit gauge attributes (SPEC "Metrics"): provider, server address and, when known,
+ * Rate-limit gauge attributes: provider, server address and, when known,
  * organization, project and model. OpenAI limits each organization/project per model, so these
  * name one quota. Nothing per request (ids, status) goes here: it would make a series per call.
  */
 export function quotaSeries(record: RequestRecord): QuotaSeries {
   const { provider, serverAddress } = record.target;
-  const organization = record.headers?.organization;
-  const project = record.headers?.project;
+  const organization = organizationOf(record);
+  const project = projectOf(record);
   const model = record.model;
   const attributes: Attributes = {
     [ATTR_GEN_AI_PROVIDER_NAME]: provider,
@@ -70,8 +71,8 @@ export function memoizedAttributes(): {
   return {
     quotaSeries(record) {
       const { provider, serverAddress } = record.target;
-      const organization = record.headers?.organization;
-      const project = record.headers?.project;
+      const organization = organizationOf(record);
+      const project = projectOf(record);
       const model = record.model;
       if (
         quota === undefined ||
@@ -101,4 +102,12 @@ export function memoizedAttributes(): {
       return operation.attributes;
     },
   };
+}
+
+function organizationOf(record: RequestRecord): string | undefined {
+  return record.headers === undefined ? undefined : headerValue(record.headers, FIELD.organization);
+}
+
+function projectOf(record: RequestRecord): string | undefined {
+  return record.headers === undefined ? undefined : headerValue(record.headers, FIELD.project);
 }

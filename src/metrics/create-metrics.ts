@@ -1,7 +1,8 @@
 import { diag as globalDiag, type Attributes, type BatchObservableCallback, type DiagLogger, type BatchObservableResult, type Meter } from '@opentelemetry/api';
 import type { ResolvedConfig } from '../config.ts';
-import type { OpenAIResponseHeaders, RequestObserver, RequestRecord } from '../internal-types.ts';
-import { errorType } from '../span/error-type.ts';
+import type { RequestObserver, RequestRecord } from '../internal-types.ts';
+import { FIELD, headerValue, type OpenAIResponseHeaders } from '../openai/headers.ts';
+import { errorType } from '../requests/error-type.ts';
 import { memoizedAttributes, type QuotaSeries } from './attributes.ts';
 import { createInstruments, type QuotaGauges } from './instruments.ts';
 import { projectQuota, type QuotaObservation } from './projection.ts';
@@ -29,7 +30,7 @@ export type MetricsObserver = RequestObserver & { dispose(): void };
 
 /**
  * The metrics half: rate-limit gauges computed at collection time from the last response per
- * quota (STYLE 9), and the two duration histograms. Every entry point is guarded: a failure
+ * quota, and the two duration histograms. Every entry point is guarded: a failure
  * here is logged through `diag` and never reaches the app or the span.
  */
 export function createMetrics(meter: Meter, config: () => ResolvedConfig, options: MetricsOptions = {}): MetricsObserver {
@@ -73,7 +74,7 @@ export function createMetrics(meter: Meter, config: () => ResolvedConfig, option
         const headers = record.headers;
         if (headers === undefined) return;
         recordRateLimits(store, attributes.quotaSeries, record, headers, now());
-        const processingMs = headers.processingMs;
+        const processingMs = headerValue(headers, FIELD.processingMs);
         if (processingMs !== undefined && Number.isFinite(processingMs) && processingMs >= 0) {
           instruments.processingDuration.record(processingMs / 1000, attributes.operationAttributes(record, errorType(record.statusCode, undefined)));
         }
@@ -81,10 +82,10 @@ export function createMetrics(meter: Meter, config: () => ResolvedConfig, option
         diag.error('metrics: recording a response failed', error);
       }
     },
-    // Fires once per attempt, however it ended.
+    // Fires once per attempt, however it ended; an end we did not see has no duration.
     onEnd(record, durationSeconds, type) {
       try {
-        if (!Number.isFinite(durationSeconds) || durationSeconds < 0) return;
+        if (durationSeconds === undefined || !Number.isFinite(durationSeconds) || durationSeconds < 0) return;
         instruments.operationDuration.record(durationSeconds, attributes.operationAttributes(record, type));
       } catch (error) {
         diag.error('metrics: recording a duration failed', error);
@@ -103,8 +104,8 @@ function recordRateLimits(
   headers: OpenAIResponseHeaders,
   observedAt: number,
 ): void {
-  const requests = quota(headers.requestsLimit, headers.requestsRemaining, headers.requestsReset);
-  const tokens = quota(headers.tokensLimit, headers.tokensRemaining, headers.tokensReset);
+  const requests = quota(headerValue(headers, FIELD.requestsLimit), headerValue(headers, FIELD.requestsRemaining), headerValue(headers, FIELD.requestsReset));
+  const tokens = quota(headerValue(headers, FIELD.tokensLimit), headerValue(headers, FIELD.tokensRemaining), headerValue(headers, FIELD.tokensReset));
   // A response without rate-limit headers (an error page, a proxy) says nothing about the quota.
   if (requests === undefined && tokens === undefined) return;
   const { key, attributes } = quotaSeries(record);

@@ -1,5 +1,5 @@
 /**
- * Rate-limit projection (SPEC "Projection"): what a quota looks like at collection time, given
+ * Rate-limit projection: what a quota looks like at collection time, given
  * what the last response said about it. A pure function of (observation, elapsed time), so
  * unit tests drive it with plain numbers.
  *
@@ -18,14 +18,11 @@ export interface QuotaObservation {
   readonly reset: number | undefined;
 }
 
-/** What the gauges report for one quota. */
-export type QuotaValues = QuotaObservation;
-
 /**
  * The quota `elapsedSeconds` after it was observed. Elapsed time that is negative or not a
  * number counts as 0 (report as observed), so a clock oddity can never yield NaN.
  */
-export function projectQuota(observed: QuotaObservation, elapsedSeconds: number): QuotaValues {
+export function projectQuota(observed: QuotaObservation, elapsedSeconds: number): QuotaObservation {
   const elapsed = Number.isFinite(elapsedSeconds) && elapsedSeconds > 0 ? elapsedSeconds : 0;
   const { limit, remaining, reset } = observed;
   return {

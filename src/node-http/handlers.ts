@@ -1,7 +1,7 @@
-import type { RequestRecord } from '../internal-types.ts';
-import { readResponseHeaders } from '../headers/response.ts';
-import { readResendCount } from '../request-headers.ts';
-import type { RequestTracker } from '../request-tracker.ts';
+import type { RequestRecord, SourceDeps } from '../internal-types.ts';
+import { readResponseHeaders } from '../openai/response-headers.ts';
+import { RETRY_COUNT_HEADER, parseRetryCount } from '../openai/retry-count.ts';
+import type { RequestTracker } from '../requests/tracker.ts';
 import { requestTarget, type ClientRequestLike } from './target.ts';
 
 /** The slice of a `http.IncomingMessage` we read. */
@@ -14,8 +14,6 @@ interface IncomingMessageLike {
   once?(event: 'close', listener: () => void): unknown;
 }
 
-const RETRY_COUNT = 'x-stainless-retry-count';
-
 /**
  * One method per `node:http` client channel, feeding the same record -> span / metrics path as
  * the undici handlers. Requests are correlated by the `ClientRequest` object in a WeakMap and
@@ -25,9 +23,11 @@ const RETRY_COUNT = 'x-stainless-retry-count';
  */
 export class NodeHttpHandlers {
   private readonly tracker: RequestTracker;
+  private readonly deps: SourceDeps;
 
-  constructor(tracker: RequestTracker) {
+  constructor(tracker: RequestTracker, deps: SourceDeps) {
     this.tracker = tracker;
+    this.deps = deps;
   }
 
   /** `http.client.request.created`: match, then open a record (and inject trace context if asked). */
@@ -36,16 +36,14 @@ export class NodeHttpHandlers {
     if (request === undefined || request === null || typeof request !== 'object') return;
     const where = requestTarget(request);
     if (where === undefined) return;
-    const target = this.tracker.deps.matcher().match(where.origin, where.path);
+    const target = this.deps.matcher().match(where.origin, where.path);
     if (target === undefined) return;
     // A WebSocket handshake (`ws`, Realtime API) ends in `upgrade`, not in a response: not a call we model.
     if (header(request, 'upgrade') !== undefined) return;
-    const retries = header(request, RETRY_COUNT);
-    const resendCount = retries === undefined ? undefined : readResendCount([RETRY_COUNT, retries]);
-    const record = this.tracker.open(request, target, request.method, resendCount);
+    const record = this.tracker.open(request, target, request.method, parseRetryCount(header(request, RETRY_COUNT_HEADER)));
     if (record === undefined) return;
     if (
-      this.tracker.propagates &&
+      this.deps.propagateTraceContext() &&
       request.headersSent === false &&
       typeof request.setHeader === 'function' &&
       header(request, 'traceparent') === undefined
@@ -73,7 +71,7 @@ export class NodeHttpHandlers {
       try {
         this.onResponseClose(request, record, response);
       } catch (error) {
-        this.tracker.deps.diag.error('node:http response close handler failed; the response is unaffected', error);
+        this.deps.diag.error('node:http response close handler failed; the response is unaffected', error);
       }
     });
   };

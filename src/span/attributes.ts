@@ -1,6 +1,7 @@
-import type { Attributes } from '@opentelemetry/api';
+import type { AttributeValue, Attributes } from '@opentelemetry/api';
 import type { RequestRecord } from '../internal-types.ts';
 import * as sc from '../semconv.ts';
+import { HEADER_ATTRIBUTES } from '../openai/headers.ts';
 
 /** `{operation} {model}`, or `{operation}` when the model could not be read. */
 export function spanName(record: RequestRecord): string {
@@ -24,23 +25,24 @@ export function requestAttributes(record: RequestRecord): Attributes {
   return attributes;
 }
 
-/** Adds what the response and the outcome told us; absent values are left out, never blank. */
-export function addResponseAttributes(attributes: Attributes, record: RequestRecord, errorType: string | undefined): Attributes {
-  if (record.statusCode > 0) attributes[sc.ATTR_HTTP_RESPONSE_STATUS_CODE] = record.statusCode;
-  if (errorType !== undefined) attributes[sc.ATTR_ERROR_TYPE] = errorType;
-  const h = record.headers;
-  if (h === undefined) return attributes;
-  if (h.requestId !== undefined) attributes[sc.ATTR_OPENAI_REQUEST_ID] = h.requestId;
-  if (h.organization !== undefined) attributes[sc.ATTR_OPENAI_ORGANIZATION] = h.organization;
-  if (h.project !== undefined) attributes[sc.ATTR_OPENAI_PROJECT] = h.project;
-  if (h.version !== undefined) attributes[sc.ATTR_OPENAI_VERSION] = h.version;
-  if (h.processingMs !== undefined) attributes[sc.ATTR_OPENAI_PROCESSING_MS] = h.processingMs;
-  if (h.requestsLimit !== undefined) attributes[sc.ATTR_OPENAI_RATELIMIT_REQUESTS_LIMIT] = h.requestsLimit;
-  if (h.requestsRemaining !== undefined) attributes[sc.ATTR_OPENAI_RATELIMIT_REQUESTS_REMAINING] = h.requestsRemaining;
-  if (h.requestsReset !== undefined) attributes[sc.ATTR_OPENAI_RATELIMIT_REQUESTS_RESET] = h.requestsReset;
-  if (h.tokensLimit !== undefined) attributes[sc.ATTR_OPENAI_RATELIMIT_TOKENS_LIMIT] = h.tokensLimit;
-  if (h.tokensRemaining !== undefined) attributes[sc.ATTR_OPENAI_RATELIMIT_TOKENS_REMAINING] = h.tokensRemaining;
-  if (h.tokensReset !== undefined) attributes[sc.ATTR_OPENAI_RATELIMIT_TOKENS_RESET] = h.tokensReset;
-  if (h.retryAfter !== undefined) attributes[sc.ATTR_OPENAI_RETRY_AFTER] = h.retryAfter;
-  return attributes;
+/** Where response attributes go: a span, or anything that takes attributes one by one. */
+export interface AttributeSink {
+  setAttribute(key: string, value: AttributeValue): unknown;
+}
+
+/**
+ * Sets what the response and the outcome told us; absent values are left out, never blank.
+ * One `setAttribute` per value, straight from the header table: the SDK's `setAttributes`
+ * would loop over an object that we would first have to build key by key.
+ */
+export function setResponseAttributes(span: AttributeSink, record: RequestRecord, errorType: string | undefined): void {
+  if (record.statusCode > 0) span.setAttribute(sc.ATTR_HTTP_RESPONSE_STATUS_CODE, record.statusCode);
+  if (errorType !== undefined) span.setAttribute(sc.ATTR_ERROR_TYPE, errorType);
+  const headers = record.headers;
+  if (headers === undefined) return;
+  for (let i = 0; i < HEADER_ATTRIBUTES.length; i++) {
+    const { index, attribute } = HEADER_ATTRIBUTES[i]!;
+    const value = headers[index];
+    if (value !== undefined) span.setAttribute(attribute, value);
+  }
 }

@@ -5,7 +5,7 @@ import { list } from '../helpers/tree.ts';
 /**
  * collector-config.yaml, parsed (the Collector can't run here: no binary, no Docker). Checked:
  * every pipeline's components exist and fit together, memory_limiter comes first, traces go to
- * Jaeger over OTLP and metrics to Prometheus under SPEC's names, and only component types that
+ * Jaeger over OTLP and metrics to Prometheus under the documented names, and only component types that
  * otelcol-contrib 0.165.0 has, under their current (not deprecated) names.
  */
 const config = loadCollectorConfig();
@@ -73,7 +73,7 @@ describe('collector-config.yaml', () => {
     expect(tree(exporter['tls'], 'tls')['insecure']).toBe(true);
   });
 
-  it("exposes metrics for Prometheus to scrape under SPEC's names (dots to underscores, unit suffixes)", () => {
+  it("exposes metrics for Prometheus to scrape under the documented names (dots to underscores, unit suffixes)", () => {
     const metrics = config.pipelines.find((p) => p.name === 'metrics');
     expect(metrics?.exporters).toEqual(['prometheus']);
     const exporter = tree(config.exporters['prometheus'], 'prometheus');

@@ -189,7 +189,7 @@ describe('docker-compose.yml', () => {
     expect(Number(demo['OTEL_METRIC_EXPORT_INTERVAL'])).toBeLessThanOrEqual(10_000);
     expect(demo['OTEL_SERVICE_NAME']).toBeTruthy();
     expect(svc('demo').command).toEqual(['node', 'demo/main.ts', '--loop']);
-    // Several replicas share one quota (one key), as SPEC's alerting section asks to show.
+    // Several replicas share one quota (one key), as alerting must show.
     expect(svc('demo').replicas).toBeGreaterThanOrEqual(2);
     expect(svc('collector').environment['GOMEMLIMIT']).toMatch(/^\d+MiB$/);
     expect(readRepoFile('docker-compose.yml')).toMatch(/^\s+mem_limit: \d+m$/m);

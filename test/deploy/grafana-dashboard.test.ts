@@ -61,7 +61,7 @@ describe('the Grafana dashboard', () => {
     for (const v of variables.filter((v) => v['includeAll'] === true)) expect(v['allValue'], String(v['name'])).toBe('.*');
   });
 
-  it("uses only SPEC's Prometheus names and labels", () => {
+  it("uses only the documented Prometheus names and labels", () => {
     const exprs = dashboardExprs();
     expect(exprs.length).toBeGreaterThanOrEqual(20);
     for (const { expr, where } of exprs) {

@@ -10,7 +10,7 @@ import { loadCompose, service } from '../helpers/stack-files.ts';
  * The trace half of the stack: the compose `demo` service (both replicas, its environment)
  * against the compose `simulator`, exporting over OTLP/HTTP to a local receiver standing where
  * the Collector's :4318 is. Replica 0 sends JSON, replica 1 the SDK default, protobuf, which
- * is what the Collector gets in compose. Both must decode to spans with SPEC's attributes:
+ * is what the Collector gets in compose. Both must decode to spans with the documented attributes:
  * what Jaeger will show, and what an on-call engineer searches by (openai.request.id).
  */
 const PACKAGE = 'opentelemetry-instrumentation-openai-http';
@@ -86,7 +86,7 @@ describe('traces from the compose demo, over OTLP/HTTP', () => {
     expect(new Set(all.map((s) => s.resource['service.instance.id'])).size).toBe(2);
   });
 
-  it("carry SPEC's attributes on successful calls, named after operation and model", () => {
+  it("carry the documented attributes on successful calls, named after operation and model", () => {
     const ok = spans().filter((s) => s.attributes[semconv.ATTR_HTTP_RESPONSE_STATUS_CODE] === 200);
     const operations = new Set(ok.map((s) => s.attributes[semconv.ATTR_GEN_AI_OPERATION_NAME]));
     expect(operations).toEqual(new Set([semconv.OPERATION_CHAT, semconv.OPERATION_EMBEDDINGS]));
@@ -118,7 +118,7 @@ describe('traces from the compose demo, over OTLP/HTTP', () => {
       }
       expect(a[semconv.ATTR_ERROR_TYPE]).toBeUndefined();
       expect(s.statusCode).not.toBe(STATUS_ERROR);
-      // The model is in the body; SPEC: readable from a fetch body only where undici publishes it.
+      // The model is in the body; readable from a fetch body only where undici publishes it.
       const model = a[semconv.ATTR_GEN_AI_REQUEST_MODEL];
       if (bundledUndiciHasBodyChunks()) expect(s.name).toBe(`${operation} ${String(model)}`);
       else expect(s.name).toBe(operation);

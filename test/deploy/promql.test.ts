@@ -142,7 +142,7 @@ describe.skipIf(prometheusBinary.skip)('every shipped PromQL expression, on real
     const body = (await res.json()) as { status: string; data: string[] };
     executed.push(`label_values(${q.selector ?? ''}, ${q.label})`);
     expect(body.status).toBe('success');
-    // SPEC: where the runtime can't read a fetch body (Node 22, 24.0-24.3) there is no model
+    // Where the runtime can't read a fetch body (Node 22, 24.0-24.3) there is no model
     // label, so $model lists nothing and its "All" (.*) matches the model-less series.
     const expected = q.label === 'gen_ai_request_model' && !bundledUndiciHasBodyChunks() ? 0 : 1;
     expect(body.data.length, `label_values(${q.selector ?? ''}, ${q.label})`).toBeGreaterThanOrEqual(expected);

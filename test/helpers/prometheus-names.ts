@@ -1,17 +1,8 @@
-import * as semconv from '../../src/semconv.ts';
+import { INSTRUMENT_SPECS } from '../../src/metrics/instruments.ts';
 import type { RelabelConfig } from './prometheus.ts';
 
-/** Every instrument: OTel name, unit, kind. */
-export const INSTRUMENTS = [
-  { name: semconv.METRIC_REQUESTS_REMAINING, unit: semconv.UNIT_REQUEST, kind: 'gauge' },
-  { name: semconv.METRIC_REQUESTS_LIMIT, unit: semconv.UNIT_REQUEST, kind: 'gauge' },
-  { name: semconv.METRIC_TOKENS_REMAINING, unit: semconv.UNIT_TOKEN, kind: 'gauge' },
-  { name: semconv.METRIC_TOKENS_LIMIT, unit: semconv.UNIT_TOKEN, kind: 'gauge' },
-  { name: semconv.METRIC_REQUESTS_RESET, unit: semconv.UNIT_SECONDS, kind: 'gauge' },
-  { name: semconv.METRIC_TOKENS_RESET, unit: semconv.UNIT_SECONDS, kind: 'gauge' },
-  { name: semconv.METRIC_GEN_AI_CLIENT_OPERATION_DURATION, unit: semconv.UNIT_SECONDS, kind: 'histogram' },
-  { name: semconv.METRIC_OPENAI_PROCESSING_DURATION, unit: semconv.UNIT_SECONDS, kind: 'histogram' },
-] as const;
+/** Every instrument the code creates: OTel name, unit, kind (from the code's own table). */
+export const INSTRUMENTS = Object.values(INSTRUMENT_SPECS).map(({ name, unit, kind }) => ({ name, unit, kind }));
 
 /** Unit suffixes the Collector's Prometheus exporter appends; `{annotation}` units add none. */
 const UNIT_SUFFIX: Record<string, string> = { s: 'seconds', ms: 'milliseconds', By: 'bytes' };
@@ -19,7 +10,7 @@ const UNIT_SUFFIX: Record<string, string> = { s: 'seconds', ms: 'milliseconds', 
 /**
  * The Prometheus name the OpenTelemetry Collector gives an instrument (its `prometheus` and
  * `prometheusremotewrite` exporters, `add_metric_suffixes: true`, the default): dots to
- * underscores, then the unit as a suffix. SPEC's table lists these names.
+ * underscores, then the unit as a suffix. The README's metrics table lists these names.
  */
 export function collectorPrometheusName(name: string, unit: string): string {
   const base = name.replace(/[^a-zA-Z0-9_]/g, '_');

@@ -1,10 +1,10 @@
 import * as semconv from '../../src/semconv.ts';
 import { collectorPrometheusName, INSTRUMENTS } from './prometheus-names.ts';
 
-/** SPEC's response-body histograms, by their Prometheus names (until semconv.ts names them too). */
+/** The documented response-body histograms, by their Prometheus names (until semconv.ts names them too). */
 const BODY_HISTOGRAMS = ['gen_ai_client_token_usage', 'gen_ai_client_operation_time_to_first_chunk_seconds'];
 
-/** Metric names a PromQL expression may use: SPEC's Prometheus names, and the series of histograms. */
+/** Metric names a PromQL expression may use: the documented Prometheus names, and the series of histograms. */
 export const ALLOWED_METRICS: ReadonlySet<string> = new Set([
   ...INSTRUMENTS.flatMap(({ name, unit, kind }) => {
     const base = collectorPrometheusName(name, unit);
@@ -13,7 +13,7 @@ export const ALLOWED_METRICS: ReadonlySet<string> = new Set([
   ...BODY_HISTOGRAMS.flatMap((base) => [`${base}_bucket`, `${base}_sum`, `${base}_count`]),
 ]);
 
-/** Label names: SPEC's metric attributes as Prometheus spells them, plus what Prometheus adds. */
+/** Label names: the documented metric attributes as Prometheus spells them, plus what Prometheus adds. */
 export const ALLOWED_LABELS: ReadonlySet<string> = new Set([
   ...[
     semconv.ATTR_GEN_AI_PROVIDER_NAME,
@@ -23,7 +23,7 @@ export const ALLOWED_LABELS: ReadonlySet<string> = new Set([
     semconv.ATTR_ERROR_TYPE,
     semconv.ATTR_OPENAI_ORGANIZATION,
     semconv.ATTR_OPENAI_PROJECT,
-    // SPEC's response-body attributes on the histograms.
+    // The response-body attributes on the histograms.
     'openai.error.code',
     'gen_ai.token.type',
     'gen_ai.response.model',

@@ -11,7 +11,7 @@ const tls = {
 };
 const nodeMajor = Number(process.versions.node.split('.')[0]);
 
-/** The SPEC attributes that come from response headers: they must survive HTTP/2's header object. */
+/** The documented attributes that come from response headers: they must survive HTTP/2's header object. */
 const HEADER_ATTRIBUTES = [
   'openai.request.id',
   'openai.organization',

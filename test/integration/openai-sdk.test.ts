@@ -21,7 +21,7 @@ describe('the official openai SDK against the simulator', () => {
       otel = setupOtel({ endpoints: [sim.url] });
     });
 
-    it('gives a chat call one CLIENT span with every SPEC attribute, typed', async () => {
+    it('gives a chat call one CLIENT span with every documented attribute, typed', async () => {
       const client = new OpenAI({ apiKey: 'sk-test-secret', baseURL: sim.url });
       await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Hello' }] });
       const [span] = await otel.waitForSpans(1);

@@ -18,7 +18,7 @@ describe('the published package', () => {
     const pkg = JSON.parse(readFileSync(`${root}/package.json`, 'utf8')) as { exports: Record<string, { types: string }> };
     for (const entry of ['.', './register']) expect(existsSync(`${root}/${pkg.exports[entry]!.types}`), entry).toBe(true);
     expect(readFileSync(`${root}/dist/index.d.ts`, 'utf8')).toContain('OpenAIHttpInstrumentation');
-    for (const file of ['index', 'types', 'instrumentation', 'headers/duration']) {
+    for (const file of ['index', 'types', 'instrumentation', 'openai/duration']) {
       const code = readFileSync(`${root}/dist/${file}.d.ts`, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
       expect(code, file).not.toMatch(/:\s*any\b|<any>|any\[\]/);
     }

@@ -12,8 +12,8 @@ const rulesFile = fileURLToPath(new URL('../../deploy/prometheus/alerts.yml', im
 const rulesTests = fileURLToPath(new URL('../../deploy/prometheus/alerts.test.yml', import.meta.url));
 const promtool = requireTool('promtool');
 
-/** SPEC's metrics table, "Prometheus name (via the Collector)" column. */
-const SPEC_PROMETHEUS_NAMES = [
+/** The documented metrics table, "Prometheus name (via the Collector)" column. */
+const DOCUMENTED_PROMETHEUS_NAMES = [
   'openai_ratelimit_requests_remaining',
   'openai_ratelimit_requests_limit',
   'openai_ratelimit_tokens_remaining',
@@ -43,7 +43,7 @@ describe('shipped Prometheus alert rules (deploy/prometheus/alerts.yml)', () => 
     expect(result.stdout).toContain('SUCCESS');
   });
 
-  it('are the four SPEC asks for, with the severities it gives, and the two forecasts', async () => {
+  it('are the four documented alerts, with their severities, and the two forecasts', async () => {
     const rules = (parse(await readFile(rulesFile, 'utf8')) as RulesFile).groups.flatMap((g) => g.rules);
     expect(rules.map((r) => [r.alert, r.for ?? null, r.labels?.['severity']])).toEqual([
       ['OpenAITokensRemainingLow', '1m', 'warning'],
@@ -64,11 +64,11 @@ describe('shipped Prometheus alert rules (deploy/prometheus/alerts.yml)', () => 
     for (const s of selectors('OpenAIInsufficientQuota')) expect(s).toContain('openai_error_code="insufficient_quota"');
   });
 
-  it('use only the Prometheus names in SPEC, which are the Collector names of the instruments in semconv.ts', async () => {
+  it('use only the documented Prometheus names, which are the Collector names of the instruments in semconv.ts', async () => {
     const fromSemconv = INSTRUMENTS.map((i) => collectorPrometheusName(i.name, i.unit));
-    // Every instrument's Collector name is one SPEC lists (readme-metrics.test.ts checks the reverse).
-    for (const name of fromSemconv) expect(SPEC_PROMETHEUS_NAMES, name).toContain(name);
-    const allowed = new Set(SPEC_PROMETHEUS_NAMES.flatMap((n) => [n, `${n}_bucket`, `${n}_count`, `${n}_sum`]));
+    // Every instrument's Collector name is one documented (readme-metrics.test.ts checks the reverse).
+    for (const name of fromSemconv) expect(DOCUMENTED_PROMETHEUS_NAMES, name).toContain(name);
+    const allowed = new Set(DOCUMENTED_PROMETHEUS_NAMES.flatMap((n) => [n, `${n}_bucket`, `${n}_count`, `${n}_sum`]));
     const rules = (parse(await readFile(rulesFile, 'utf8')) as RulesFile).groups.flatMap((g) => g.rules);
     // Identifiers in the expressions that are not label names are metric names.
     const labels = new Set(['gen_ai_provider_name', 'gen_ai_request_model', 'gen_ai_operation_name', 'openai_organization', 'openai_project', 'openai_error_code']);

@@ -67,7 +67,7 @@ describe.skipIf(prometheusTool.skip)('series names and labels as a real Promethe
     }
   });
 
-  it('after the bridge (the test set-up and the deploy/README.md snippet alike), Prometheus holds exactly the Collector names SPEC lists', async () => {
+  it('after the bridge (the test set-up and the deploy/README.md snippet alike), Prometheus holds exactly the documented Collector names', async () => {
     const expected = INSTRUMENTS.flatMap(({ name, unit, kind }) => {
       const n = collectorPrometheusName(name, unit);
       return kind === 'histogram' ? [`${n}_bucket`, `${n}_count`, `${n}_sum`] : [n];

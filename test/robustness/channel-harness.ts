@@ -19,7 +19,7 @@ export function captureDiag(): { errors: unknown[][]; all: unknown[][]; restore(
   return { errors, all, restore: () => diag.disable() };
 }
 
-/** No attribute anywhere is NaN, infinite or blank (SPEC: absent rather than a guess). */
+/** No attribute anywhere is NaN, infinite or blank (absent rather than a guess). */
 export function expectCleanAttributes(attributes: Attributes, where: string): void {
   for (const [key, value] of Object.entries(attributes)) {
     if (typeof value === 'number') expect(Number.isFinite(value), `${where} ${key}=${value}`).toBe(true);

@@ -1,7 +1,7 @@
 import diagnosticsChannel from 'node:diagnostics_channel';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHANNELS } from '../../src/channels.ts';
+import { UNDICI_CHANNELS } from '../../src/undici/channels.ts';
 import { setupOtel, type TestOtel } from '../helpers/otel.ts';
 import { headerPairs, junk } from './arbitraries.ts';
 import { captureDiag, expectCleanMetrics, expectCleanSpans } from './channel-harness.ts';
@@ -42,7 +42,7 @@ const event = fc.oneof(
   fc.record({ kind: fc.constant('bodyChunkReceived' as const), index: fc.nat(3), chunk: fc.oneof(fc.constant(Buffer.from('data: [DONE]\n\n')), fc.uint8Array({ maxLength: 64 }), junk) }),
   fc.record({ kind: fc.constant('trailers' as const), index: fc.nat(3), trailers: junk }),
   fc.record({ kind: fc.constant('error' as const), index: fc.nat(3), error: fc.oneof(fc.constant(Object.assign(new Error('x'), { code: 'ECONNRESET' })), junk) }),
-  fc.record({ kind: fc.constant('garbage' as const), index: fc.nat(3), channel: fc.constantFrom(...Object.values(CHANNELS)), message: junk }),
+  fc.record({ kind: fc.constant('garbage' as const), index: fc.nat(3), channel: fc.constantFrom(...Object.values(UNDICI_CHANNELS)), message: junk }),
 );
 
 const publish = (name: string, message: unknown): void => diagnosticsChannel.channel(name).publish(message);
@@ -67,16 +67,16 @@ describe('the undici channel handlers, fed random and out-of-order events', () =
         const objects = requests.map((r, i) => ({ ...r, addHeader: (name: string, value: string) => added[i]!.push(name, value) }));
         for (const e of events) {
           const request = objects[e.index];
-          if (e.kind === 'create') publish(CHANNELS.create, { request });
-          else if (e.kind === 'bodyChunkSent') publish(CHANNELS.bodyChunkSent, { request, chunk: e.chunk });
-          else if (e.kind === 'headers') publish(CHANNELS.headers, { request, response: { statusCode: e.statusCode, headers: e.headers } });
-          else if (e.kind === 'bodyChunkReceived') publish(CHANNELS.bodyChunkReceived, { request, chunk: e.chunk });
-          else if (e.kind === 'trailers') publish(CHANNELS.trailers, { request, trailers: e.trailers });
-          else if (e.kind === 'error') publish(CHANNELS.error, { request, error: e.error });
+          if (e.kind === 'create') publish(UNDICI_CHANNELS.create, { request });
+          else if (e.kind === 'bodyChunkSent') publish(UNDICI_CHANNELS.bodyChunkSent, { request, chunk: e.chunk });
+          else if (e.kind === 'headers') publish(UNDICI_CHANNELS.headers, { request, response: { statusCode: e.statusCode, headers: e.headers } });
+          else if (e.kind === 'bodyChunkReceived') publish(UNDICI_CHANNELS.bodyChunkReceived, { request, chunk: e.chunk });
+          else if (e.kind === 'trailers') publish(UNDICI_CHANNELS.trailers, { request, trailers: e.trailers });
+          else if (e.kind === 'error') publish(UNDICI_CHANNELS.error, { request, error: e.error });
           else publish(e.channel, e.message);
         }
         // Whatever happened, the last event of every request arrives in the end.
-        for (const request of objects) publish(CHANNELS.trailers, { request, trailers: [] });
+        for (const request of objects) publish(UNDICI_CHANNELS.trailers, { request, trailers: [] });
         expect(diagnostics.errors).toEqual([]);
         expect(otel.instrumentation.inFlightRequests).toBe(0);
         const spans = otel.spans();
@@ -94,10 +94,10 @@ describe('the undici channel handlers, fed random and out-of-order events', () =
   it('ignores a repeated create for the same request: one record, one span', () => {
     otel.exporter.reset();
     const request = { origin: ORIGIN, path: '/v1/embeddings', method: '', headers: [] };
-    publish(CHANNELS.create, { request });
-    publish(CHANNELS.create, { request });
+    publish(UNDICI_CHANNELS.create, { request });
+    publish(UNDICI_CHANNELS.create, { request });
     expect(otel.instrumentation.inFlightRequests).toBe(1);
-    publish(CHANNELS.trailers, { request, trailers: [] });
+    publish(UNDICI_CHANNELS.trailers, { request, trailers: [] });
     expect(otel.instrumentation.inFlightRequests).toBe(0);
     expect(otel.spans()).toHaveLength(1);
     expect(otel.spans()[0]!.attributes['http.request.method']).toBe('GET');
@@ -106,13 +106,13 @@ describe('the undici channel handlers, fed random and out-of-order events', () =
   it('waits past 103 Early Hints for the final headers, and ends on trailers that came without headers', () => {
     otel.exporter.reset();
     const hinted = { origin: ORIGIN, path: '/v1/chat/completions', method: 'POST', headers: [] };
-    publish(CHANNELS.create, { request: hinted });
-    publish(CHANNELS.headers, { request: hinted, response: { statusCode: 103, headers: ['x-request-id', 'req_hint', 'link', '</a>'] } });
-    publish(CHANNELS.headers, { request: hinted, response: { statusCode: 200, headers: ['x-request-id', 'req_final'] } });
+    publish(UNDICI_CHANNELS.create, { request: hinted });
+    publish(UNDICI_CHANNELS.headers, { request: hinted, response: { statusCode: 103, headers: ['x-request-id', 'req_hint', 'link', '</a>'] } });
+    publish(UNDICI_CHANNELS.headers, { request: hinted, response: { statusCode: 200, headers: ['x-request-id', 'req_final'] } });
     const bare = { origin: ORIGIN, path: '/v1/chat/completions', method: 'POST', headers: [] };
-    publish(CHANNELS.create, { request: bare });
-    publish(CHANNELS.trailers, { request: bare, trailers: [] });
-    publish(CHANNELS.trailers, { request: hinted, trailers: [] });
+    publish(UNDICI_CHANNELS.create, { request: bare });
+    publish(UNDICI_CHANNELS.trailers, { request: bare, trailers: [] });
+    publish(UNDICI_CHANNELS.trailers, { request: hinted, trailers: [] });
     const [first, second] = otel.spans();
     expect(first!.attributes['http.response.status_code']).toBeUndefined();
     expect(first!.attributes['openai.request.id']).toBeUndefined();
@@ -131,7 +131,7 @@ describe('the undici channel handlers, fed random and out-of-order events', () =
       },
     );
     const before = diagnostics.errors.length;
-    for (const name of Object.values(CHANNELS)) {
+    for (const name of Object.values(UNDICI_CHANNELS)) {
       expect(() => publish(name, hostile)).not.toThrow();
       expect(() => publish(name, { request: hostile, response: hostile, chunk: hostile, error: hostile })).not.toThrow();
     }

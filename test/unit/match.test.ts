@@ -63,6 +63,30 @@ describe('EndpointMatcher', () => {
     for (let i = 0; i < 600; i++) expect(m.match('https://api.groq.com', `/openai/v1/files/file-${i}`)?.operation).toBe('files');
   });
 
+  it('accepts a host:port entry: that host on that port, any scheme and path', () => {
+    const m = new EndpointMatcher([{ url: 'localhost:11434', provider: 'ollama' }, 'LLM.internal:8443'], undefined);
+    expect(m.match('http://localhost:11434', '/v1/chat/completions')).toMatchObject({ provider: 'ollama', serverPort: 11434 });
+    expect(m.match('https://localhost:11434', '/api/chat')?.provider).toBe('ollama');
+    expect(m.match('http://localhost:11435', '/v1/chat/completions')).toBeUndefined();
+    expect(m.match('https://llm.internal:8443', '/v1/embeddings')?.operation).toBe('embeddings');
+    expect(m.match('https://llm.internal', '/v1/embeddings')).toBeUndefined();
+  });
+
+  it('warns once, naming them, about entries it cannot use, and uses the rest', () => {
+    const warnings: string[] = [];
+    const m = new EndpointMatcher(
+      ['not a url at all ::', 'https://', 'ftp://files.example.com/v1', 'localhost:99999', '', { url: 5 } as never, 'api.together.xyz'],
+      'http://[bad',
+      (message) => warnings.push(message),
+    );
+    expect(warnings).toHaveLength(1);
+    for (const entry of ['not a url at all ::', 'https://', 'ftp://files.example.com/v1', 'localhost:99999', 'http://[bad']) expect(warnings[0]).toContain(entry);
+    expect(m.match('https://api.together.xyz', '/v1/completions')?.operation).toBe('text_completion');
+    const quiet: string[] = [];
+    new EndpointMatcher(['api.together.xyz', 'localhost:8080', 'http://127.0.0.1:8787/v1'], undefined, (message) => quiet.push(message));
+    expect(quiet).toEqual([]);
+  });
+
   it('accepts a URL object as origin', () => {
     expect(matcher.match(new URL('https://api.openai.com/'), '/v1/models')?.operation).toBe('models');
   });

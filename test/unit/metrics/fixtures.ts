@@ -1,8 +1,8 @@
 import { context, type Attributes } from '@opentelemetry/api';
 import { MeterProvider, type DataPoint, type Histogram, type MetricData, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { resolveConfig, type ResolvedConfig } from '../../../src/config.ts';
-import { emptyHeaders } from '../../../src/headers/response.ts';
-import type { OpenAIResponseHeaders, RequestRecord } from '../../../src/internal-types.ts';
+import { headerValues, type NamedHeaders } from '../../helpers/header-fields.ts';
+import type { RequestRecord } from '../../../src/internal-types.ts';
 import { createMetrics, type MetricsObserver, type MetricsOptions } from '../../../src/metrics/index.ts';
 import type { OpenAIHttpInstrumentationConfig } from '../../../src/types.ts';
 import { TestMetricReader } from '../../helpers/otel.ts';
@@ -10,7 +10,7 @@ import { TestMetricReader } from '../../helpers/otel.ts';
 /** A request record as the handlers would build it, with OpenAI-like response headers. */
 export function record(
   overrides: { startTime?: number; model?: string | undefined; statusCode?: number; operation?: string; provider?: string; serverAddress?: string } = {},
-  headers: Partial<OpenAIResponseHeaders> = {},
+  headers: Partial<NamedHeaders> = {},
 ): RequestRecord {
   return {
     target: {
@@ -28,7 +28,8 @@ export function record(
     modelBytesScanned: 0,
     resendCount: undefined,
     statusCode: overrides.statusCode ?? 200,
-    headers: { ...emptyHeaders(), requestId: 'req_1', organization: 'org-a', project: 'proj_a', ...headers },
+    headers: headerValues({ requestId: 'req_1', organization: 'org-a', project: 'proj_a', ...headers }),
+    responseBody: undefined,
     streamDone: false,
     activity: 0,
     ended: false,
@@ -36,7 +37,7 @@ export function record(
 }
 
 /** Rate-limit headers of one response: requests and tokens. */
-export function limits(requests: [limit: number, remaining: number, reset: number], tokens?: [number, number, number]): Partial<OpenAIResponseHeaders> {
+export function limits(requests: [limit: number, remaining: number, reset: number], tokens?: [number, number, number]): Partial<NamedHeaders> {
   const [tl, tr, ts] = tokens ?? [10_000, 10_000, 0];
   return {
     requestsLimit: requests[0],

@@ -18,7 +18,7 @@ describe('rate-limit gauges', () => {
     await h?.shutdown();
   });
 
-  it('exports six gauges with SPEC names and units, keyed by provider, server, organization, project and model only', async () => {
+  it('exports six gauges with the documented names and units, keyed by provider, server, organization, project and model only', async () => {
     h = harness();
     h.metrics.onResponse(record({}, limits([600, 599, 0.1], [150_000, 149_000, 0.4])));
     const data = await h.collect();

@@ -1,7 +1,7 @@
 /**
  * Pure, total parsers for single header values: string in, value or `undefined` out.
  * No NaN, no throw, no guess. A value that a server repeated and an HTTP/2 stack joined
- * (`"500, 400"`) yields the first element that parses, as SPEC asks.
+ * (`"500, 400"`) yields the first element that parses, as for a repeated header.
  */
 
 const MAX_SAFE_DIGITS = 15;

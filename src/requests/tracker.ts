@@ -1,37 +1,42 @@
 import { context, propagation, trace, type DiagLogger, type Tracer } from '@opentelemetry/api';
-import type { ResolvedConfig } from './config.ts';
-import type { MatchedTarget, RequestObserver, RequestRecord } from './internal-types.ts';
-import type { EndpointMatcher } from './match.ts';
-import { errorType } from './span/error-type.ts';
-import { finishSpan, startSpanEarly } from './span/finish.ts';
-import { isTracingSuppressed } from './span/suppressed.ts';
-import { UnfinishedSweeper } from './span/unfinished-sweeper.ts';
+import type { ResolvedConfig } from '../config.ts';
+import type { MatchedTarget, RequestObserver, RequestRecord } from '../internal-types.ts';
+import { finishSpan, startSpanEarly } from '../span/finish.ts';
+import { ERROR_TYPE_DISABLED, ERROR_TYPE_TIMEOUT, errorType } from './error-type.ts';
+import { isTracingSuppressed } from './suppressed.ts';
+import { UnfinishedSweeper } from './sweeper.ts';
 
-export interface HandlerDeps {
+/** What the request lifecycle needs from the instrumentation. */
+export interface TrackerDeps {
   readonly tracer: () => Tracer;
   readonly config: () => ResolvedConfig;
-  readonly matcher: () => EndpointMatcher;
   readonly observer: RequestObserver;
   readonly diag: DiagLogger;
 }
 
 /**
- * The per-request state that both channel families (undici's and node:http's) share: a record
- * per matched request, found by the identity of the client's request object (a WeakMap, so
- * nothing global is keyed by strings and nothing outlives the request), ended exactly once
- * (span, then metrics), with the sweeper behind it for requests that go silent.
+ * The per-request state that every event source (undici's channels, node:http's) feeds: a
+ * record per matched request, found by the identity of the client's request object (a
+ * WeakMap, so nothing global is keyed by strings and nothing outlives the request), ended
+ * exactly once (span, then metrics), with the sweeper behind it for requests that go silent.
  */
 export class RequestTracker {
   private readonly records = new WeakMap<object, RequestRecord>();
-  readonly deps: HandlerDeps;
-  readonly sweeper: UnfinishedSweeper;
+  private readonly deps: TrackerDeps;
+  private readonly sweeper: UnfinishedSweeper;
 
-  constructor(deps: HandlerDeps) {
+  constructor(deps: TrackerDeps) {
     this.deps = deps;
     this.sweeper = new UnfinishedSweeper(
       () => deps.config().unfinishedResponseTimeoutMs,
-      (record) => this.end(undefined, record, undefined),
+      (record) => this.giveUp(record, ERROR_TYPE_TIMEOUT, 'no response before unfinishedResponseTimeoutMs'),
+      (error) => deps.diag.error('ending a silent request failed; the app is unaffected', error),
     );
+  }
+
+  /** Requests whose spans are still open. */
+  get inFlight(): number {
+    return this.sweeper.size;
   }
 
   /** The record of a request that is still open. */
@@ -61,6 +66,7 @@ export class RequestTracker {
       resendCount,
       statusCode: 0,
       headers: undefined,
+      responseBody: undefined,
       streamDone: false,
       activity: 0,
       ended: false,
@@ -68,11 +74,6 @@ export class RequestTracker {
     this.records.set(request, record);
     this.sweeper.track(record);
     return record;
-  }
-
-  /** Whether trace context should go out with requests (`propagateTraceContext`). */
-  get propagates(): boolean {
-    return this.deps.config().propagateTraceContext;
   }
 
   /** Starts the record's span now, so its context can be injected through `setHeader`. */
@@ -91,15 +92,46 @@ export class RequestTracker {
     this.deps.observer.onResponse(record);
   }
 
-  /** Ends the record once: its span, then its duration sample. */
+  /** The source saw the request end (completed, failed or aborted): its span, then its duration. */
   end(request: object | undefined, record: RequestRecord, error: unknown): void {
     if (record.ended) return;
-    record.ended = true;
     if (request !== undefined) this.records.delete(request);
-    this.sweeper.untrack(record);
     const endTime = performance.now();
     const type = errorType(record.statusCode, error);
-    finishSpan(this.deps.tracer(), record, endTime, type, error, this.deps.config().responseHook, this.deps.diag);
+    this.finish(record, endTime, type, error);
     this.deps.observer.onEnd(record, (endTime - record.startTime) / 1000, type);
+  }
+
+  /**
+   * Ends every request still in flight: the instrumentation is being disabled and no further
+   * event will reach them. Each is guarded on its own, so one failure cannot leave the others open.
+   */
+  endAll(): void {
+    for (const record of this.sweeper.drain()) {
+      try {
+        this.giveUp(record, ERROR_TYPE_DISABLED, 'the instrumentation was disabled before a response arrived');
+      } catch (error) {
+        this.deps.diag.error('ending an in-flight span on disable failed', error);
+      }
+    }
+  }
+
+  /**
+   * Ends a request whose end we did not see. Without a response, the call is an error of its
+   * own type; either way the time we waited is not the call's duration, so none is recorded.
+   */
+  private giveUp(record: RequestRecord, noResponseType: string, message: string): void {
+    if (record.ended) return;
+    const answered = record.statusCode > 0;
+    const type = answered ? errorType(record.statusCode, undefined) : noResponseType;
+    this.finish(record, performance.now(), type, answered ? undefined : new Error(message));
+    this.deps.observer.onEnd(record, undefined, type);
+  }
+
+  private finish(record: RequestRecord, endTime: number, type: string | undefined, error: unknown): void {
+    record.ended = true;
+    this.sweeper.untrack(record);
+    const config = this.deps.config();
+    finishSpan(this.deps.tracer(), record, endTime, type, error, config.responseHook, this.deps.diag);
   }
 }

@@ -1,12 +1,10 @@
-import diagnosticsChannel from 'node:diagnostics_channel';
-
 /**
  * The undici diagnostics channels we listen to, named once.
  * https://github.com/nodejs/undici/blob/main/docs/docs/api/DiagnosticsChannel.md
  * Channels that the running undici does not publish (the body-chunk ones before undici 7.11,
  * i.e. Node 22 and 24.0-24.3) cost nothing to subscribe to: they simply never fire.
  */
-export const CHANNELS = {
+export const UNDICI_CHANNELS = {
   /** A request object was created by fetch / request / any dispatcher. */
   create: 'undici:request:create',
   /** One chunk of the request body went out (undici >= 7.11). */
@@ -20,32 +18,3 @@ export const CHANNELS = {
   /** The request failed or was aborted, before or during the response. */
   error: 'undici:request:error',
 } as const;
-
-export type ChannelName = (typeof CHANNELS)[keyof typeof CHANNELS];
-export type Unsubscribe = () => void;
-
-/**
- * Subscribes `handler`, guarded as a whole: a throw inside a diagnostics-channel subscriber
- * becomes an `uncaughtException` in the user's app, so nothing may escape.
- */
-export function subscribeGuarded(
-  name: string,
-  handler: (message: unknown) => void,
-  onError: (channel: string, error: unknown) => void,
-): Unsubscribe {
-  const guarded = (message: unknown): void => {
-    try {
-      handler(message);
-    } catch (error) {
-      try {
-        onError(name, error);
-      } catch {
-        // The error reporter itself failed; there is nowhere left to report to.
-      }
-    }
-  };
-  diagnosticsChannel.subscribe(name, guarded);
-  return () => {
-    diagnosticsChannel.unsubscribe(name, guarded);
-  };
-}

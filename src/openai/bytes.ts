@@ -1,6 +1,6 @@
 /**
  * Reading HTTP/1 header values straight from the Buffers undici hands over. Decoding a Buffer
- * to a string is a native call (~50 ns each, measured in bench/micro/parts.ts); the numbers
+ * to a string is a native call, the costliest step of reading a header; the numbers
  * OpenAI sends are plain digits, read here without one, and values we may not need (`date`,
  * most `content-type`s) are not decoded at all. Anything unusual falls back to the string
  * parsers, so the result is always the same as decoding first.
@@ -42,32 +42,32 @@ export function mayBeEventStream(value: Uint8Array): boolean {
   return false;
 }
 
-/** Longest value `StableTokens` remembers: an id or a version, never a body-sized oddity. */
+/** Longest value `StableToken` remembers: an id or a version, never a body-sized oddity. */
 const MAX_REMEMBERED_BYTES = 128;
 
 /**
- * `openai-organization`, `openai-project` and `openai-version` carry the same bytes in every
- * response an app gets. This remembers, per header, the last bytes and the token `parse` made
- * of them, so a repeat costs a byte compare instead of a decode and a parse (~0.1 us each).
- * `parse` is pure, so the answer is the same as computing it afresh.
+ * A one-entry memo for a header that carries the same bytes in every response an app gets
+ * (`openai-organization`, `openai-project`, `openai-version`): a repeat costs a byte compare
+ * instead of a decode and a parse. `parse` is pure, so the answer is the same as computing
+ * it afresh.
  */
-export class StableTokens {
-  readonly #bytes: Array<Uint8Array | undefined> = [];
-  readonly #tokens: Array<string | undefined> = [];
+export class StableToken {
+  #bytes: Uint8Array | undefined;
+  #token: string | undefined;
   readonly #parse: (value: string) => string | undefined;
 
   constructor(parse: (value: string) => string | undefined) {
     this.#parse = parse;
   }
 
-  read(slot: number, value: Uint8Array): string | undefined {
-    const last = this.#bytes[slot];
-    if (last !== undefined && equalBytes(last, value)) return this.#tokens[slot];
+  read(value: Uint8Array): string | undefined {
+    const last = this.#bytes;
+    if (last !== undefined && equalBytes(last, value)) return this.#token;
     const token = this.#parse(latin1(value));
     if (value.length <= MAX_REMEMBERED_BYTES) {
       // A copy: undici's header Buffers are views into the socket's read buffer.
-      this.#bytes[slot] = new Uint8Array(value);
-      this.#tokens[slot] = token;
+      this.#bytes = new Uint8Array(value);
+      this.#token = token;
     }
     return token;
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findModel, MODEL_SCAN_HEAD_BYTES } from '../../../src/body/model.ts';
+import { findModel, MODEL_SCAN_HEAD_BYTES } from '../../../src/undici/request-model.ts';
 
 describe('findModel', () => {
   it('reads the model whether it comes first or last', () => {
@@ -12,6 +12,25 @@ describe('findModel', () => {
     const body = JSON.stringify({ messages: [{ role: 'user', content: 'say "model": "evil"' }], model: 'gpt-4o' });
     expect(findModel(body)).toBe('gpt-4o');
     expect(findModel(JSON.stringify({ messages: [{ content: '{"model":"evil"}' }] }))).toBeUndefined();
+  });
+
+  it('takes the top-level model, not one nested in metadata or tool arguments', () => {
+    expect(findModel(JSON.stringify({ metadata: { model: 'nested' }, model: 'gpt-4o' }))).toBe('gpt-4o');
+    expect(findModel(JSON.stringify({ tools: [{ type: 'function', function: { name: 'f', parameters: { model: 'x' } } }], model: 'o3' }))).toBe('o3');
+    expect(findModel(JSON.stringify({ metadata: { model: 'nested' }, messages: [] }))).toBeUndefined();
+    expect(findModel(Buffer.from(JSON.stringify({ metadata: { model: 'nested' }, model: 'gpt-4o-mini' })))).toBe('gpt-4o-mini');
+  });
+
+  it('takes the top-level model at the tail of a large body, not a nested one there', () => {
+    const body = JSON.stringify({ input: 'x'.repeat(MODEL_SCAN_HEAD_BYTES * 2), metadata: { model: 'nested' }, model: 'text-embedding-3-large' });
+    expect(findModel(body)).toBe('text-embedding-3-large');
+    expect(findModel(Buffer.from(body))).toBe('text-embedding-3-large');
+  });
+
+  it('never searches the middle of a large body', () => {
+    const middle = JSON.stringify({ input: 'x'.repeat(MODEL_SCAN_HEAD_BYTES * 2), model: 'in-the-middle', tail: 'y'.repeat(MODEL_SCAN_HEAD_BYTES * 2) });
+    expect(findModel(middle)).toBeUndefined();
+    expect(findModel(Buffer.from(middle))).toBeUndefined();
   });
 
   it('finds the model at the tail of a body larger than the scanned head', () => {

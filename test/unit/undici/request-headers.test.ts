@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readResendCount } from '../../src/request-headers.ts';
+import { readResendCount } from '../../../src/undici/request-headers.ts';
 
 describe('readResendCount', () => {
   it('reads x-stainless-retry-count when above zero', () => {

@@ -22,3 +22,15 @@ function errorName(value: unknown): string | undefined {
   const name = stringProp(value, 'name');
   return name === 'Error' ? undefined : name;
 }
+
+/**
+ * `error.type` of a call that never got a response and was given up on after
+ * `unfinishedResponseTimeoutMs` of silence (the example value semconv gives for timeouts).
+ */
+export const ERROR_TYPE_TIMEOUT = 'timeout';
+
+/**
+ * `error.type` of a call that had no response yet when the instrumentation was disabled: its
+ * outcome will never be known, and its span must not stay open.
+ */
+export const ERROR_TYPE_DISABLED = 'instrumentation_disabled';

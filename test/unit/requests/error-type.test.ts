@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorType } from '../../../src/span/error-type.ts';
+import { errorType } from '../../../src/requests/error-type.ts';
 
 describe('errorType', () => {
   it('is the status code for HTTP errors', () => {

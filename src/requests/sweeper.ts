@@ -7,8 +7,8 @@ import type { RequestRecord } from '../internal-types.ts';
  * request is in flight.
  *
  * Per request the cost is an array push: no hash-table entry (a Map or Set keyed by a fresh
- * object pays for its identity hash and for the table's tombstones, ~0.25 us per request,
- * measured in bench/micro/handler-cost.ts). Ended records are dropped lazily, when the array
+ * object pays for its identity hash and for the table's tombstones on every request; the
+ * handler-cost bench shows the difference). Ended records are dropped lazily, when the array
  * is more than half ended ones or at the next sweep, so it stays within about twice the
  * requests in flight.
  */
@@ -21,10 +21,17 @@ export class UnfinishedSweeper {
   private timer: NodeJS.Timeout | undefined;
   private readonly timeoutMs: () => number;
   private readonly onExpire: (record: RequestRecord) => void;
+  private readonly onError: (error: unknown) => void;
 
-  constructor(timeoutMs: () => number, onExpire: (record: RequestRecord) => void) {
+  /**
+   * `onExpire` ends one silent record; `onError` hears what it threw. The sweep runs from a
+   * timer, outside every channel guard, so a throw (a span processor's, say) must stop there
+   * and must not keep the other expired records from ending.
+   */
+  constructor(timeoutMs: () => number, onExpire: (record: RequestRecord) => void, onError: (error: unknown) => void) {
     this.timeoutMs = timeoutMs;
     this.onExpire = onExpire;
+    this.onError = onError;
   }
 
   /** Requests in flight (for tests and leak checks; not on the hot path). */
@@ -42,7 +49,13 @@ export class UnfinishedSweeper {
     this.tracked.push(record);
     if (this.timer === undefined) {
       const every = Math.min(5_000, Math.max(20, this.timeoutMs() / 4));
-      this.timer = setInterval(() => this.sweep(), every);
+      this.timer = setInterval(() => {
+        try {
+          this.sweep();
+        } catch (error) {
+          this.report(error);
+        }
+      }, every);
       this.timer.unref();
     }
   }
@@ -82,7 +95,7 @@ export class UnfinishedSweeper {
     }
     this.tracked = live;
     this.untracked = 0;
-    for (const record of expired) this.onExpire(record);
+    for (const record of expired) this.expire(record);
     if (this.tracked.length === 0 && this.timer !== undefined) {
       clearInterval(this.timer);
       this.timer = undefined;
@@ -90,16 +103,32 @@ export class UnfinishedSweeper {
   }
 
   /**
-   * Ends every tracked record now: the instrumentation is being disabled, no further event
-   * will reach these requests, and their spans must neither stay open nor appear later.
+   * Hands over every record still in flight and forgets them: the instrumentation is being
+   * disabled, no further event will reach these requests.
    */
-  expireAll(): void {
+  drain(): RequestRecord[] {
     const records = this.tracked.filter((record) => !record.ended);
     this.clear();
-    for (const record of records) this.onExpire(record);
+    return records;
   }
 
-  /** Drops everything (used when the instrumentation is torn down in tests). */
+  private expire(record: RequestRecord): void {
+    try {
+      this.onExpire(record);
+    } catch (error) {
+      this.report(error);
+    }
+  }
+
+  private report(error: unknown): void {
+    try {
+      this.onError(error);
+    } catch {
+      // The error reporter itself failed; there is nowhere left to report to.
+    }
+  }
+
+  /** Drops everything and stops the timer. */
   clear(): void {
     this.tracked = [];
     this.untracked = 0;

@@ -1,0 +1,68 @@
+import { parseResetDuration } from './duration.ts';
+import { StableToken, latin1, mayBeEventStream, plainDigits } from './bytes.ts';
+import { firstListElement, parseCount, parseNonNegativeDecimal, parseRetryAfter, parseRetryAfterMs, parseToken } from './values.ts';
+
+/**
+ * How one response header's value becomes a typed value. `text` is the definition: pure and
+ * total (undefined for anything it does not accept). `bytes`, where present, gives the same
+ * answer straight from the Buffer undici hands over on HTTP/1, skipping a decode where it can.
+ */
+export interface HeaderParser<T> {
+  text(value: string): T | undefined;
+  bytes?(value: Uint8Array): T | undefined;
+  /**
+   * Set when the value is relative to the response's `date` header (a retry-after HTTP date):
+   * `text` then only says whether the value is usable, and `dated` gives the value once the
+   * date is known (`date`: the response's `date` header; `now`: the clock, when it is absent).
+   */
+  dated?(value: string, date: string | undefined, now: number): T | undefined;
+}
+
+/** Identifiers: printable ASCII, at most 256 characters. */
+export const TOKEN: HeaderParser<string> = { text: parseToken };
+
+/**
+ * An identifier that carries the same bytes in every response an app gets (organization,
+ * project, API version): each row gets its own one-entry memo, so a repeat costs a byte
+ * compare instead of a decode and a parse.
+ */
+export function stableToken(): HeaderParser<string> {
+  const memo = new StableToken(parseToken);
+  return { text: parseToken, bytes: (value) => memo.read(value) };
+}
+
+/** Counts (quota limits and remainders): digits only, so Azure's `-1` is left out. */
+export const COUNT: HeaderParser<number> = {
+  text: parseCount,
+  bytes: (value) => plainDigits(value) ?? parseCount(latin1(value)),
+};
+
+/** Milliseconds as a whole number (`openai-processing-ms` may carry a fraction). */
+export const WHOLE_MILLISECONDS: HeaderParser<number> = {
+  text: (value) => {
+    const ms = parseNonNegativeDecimal(value);
+    return ms === undefined ? undefined : Math.round(ms);
+  },
+  bytes: (value) => plainDigits(value) ?? WHOLE_MILLISECONDS.text(latin1(value)),
+};
+
+/** Go duration (`1m26.4s`) to seconds; the first element of a joined list that parses. */
+export const GO_DURATION_SECONDS: HeaderParser<number> = {
+  text: (value) => firstListElement(value, parseResetDuration),
+};
+
+/** `retry-after-ms` to seconds. */
+export const MILLISECONDS_AS_SECONDS: HeaderParser<number> = { text: parseRetryAfterMs };
+
+/** `retry-after`: delta-seconds, or an HTTP date taken relative to the response's `date`. */
+export const RETRY_AFTER_SECONDS: HeaderParser<number> = {
+  text: (value) => parseRetryAfter(value, undefined, 0),
+  dated: parseRetryAfter,
+};
+
+/** `content-type`: whether the body is a server-sent event stream (a streamed completion). */
+export const EVENT_STREAM: HeaderParser<true> = {
+  text: (value) => (/^\s*text\/event-stream/i.test(value) ? true : undefined),
+  // Most responses are JSON: decided from the first byte, without decoding.
+  bytes: (value) => (mayBeEventStream(value) ? EVENT_STREAM.text(latin1(value)) : undefined),
+};

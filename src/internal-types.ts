@@ -12,13 +12,14 @@ export interface MatchedTarget {
 }
 
 /**
- * Reads a response body as it streams past, where the runtime hands its chunks over. The
- * undici handlers feed it; the span takes its attributes when it ends.
+ * Reads a response body as it streams past, where the runtime hands its chunks over (the
+ * shape of `openai/response-body`'s reader). The undici handlers push chunks; the span's end,
+ * on every end path, finishes it and adds what it found.
  */
 export interface ResponseBodyObserver {
-  write(chunk: Uint8Array): void;
-  /** What the body told, as span attributes; undefined when it told nothing. */
-  attributes(): Attributes | undefined;
+  push(chunk: Uint8Array): void;
+  /** What the body told, as span attributes; undefined when it told nothing. Called once. */
+  finish(): Attributes | undefined;
 }
 
 /** Per-request state, from `undici:request:create` to the span's end. */

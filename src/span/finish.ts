@@ -44,7 +44,7 @@ export function finishSpan(
   }
   setResponseAttributes(span, record, errorType);
   // What the response body told, where the runtime let a body reader see it.
-  const fromBody = record.responseBody?.attributes();
+  const fromBody = record.responseBody?.finish();
   if (fromBody !== undefined) span.setAttributes(fromBody);
   if (errorType !== undefined) {
     span.setStatus({ code: SpanStatusCode.ERROR, message: statusMessage(record, error) });

@@ -77,7 +77,7 @@ export class UndiciHandlers {
     if (record.headers !== undefined && record.headers[FIELD.eventStream] === true && !record.streamDone) {
       record.streamDone = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).includes(DONE_MARKER);
     }
-    record.responseBody?.write(chunk);
+    record.responseBody?.push(chunk);
   };
 
   /** `undici:request:trailers`: the whole body was received. */

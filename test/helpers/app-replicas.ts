@@ -5,6 +5,8 @@ import { freePort } from './prometheus.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const rampApp = fileURLToPath(new URL('../fixtures/apps/ramp.mjs', import.meta.url));
+/** The package's register entry point, resolved as a user's app resolves it (needs `npm run build`). */
+const REGISTER = 'opentelemetry-instrumentation-openai-http/register';
 
 /** An event a replica printed (see test/fixtures/apps/ramp.mjs). */
 export interface ReplicaEvent {
@@ -19,7 +21,7 @@ export interface ReplicaEvent {
 
 export interface Replica {
   readonly index: number;
-  /** `127.0.0.1:PORT` of its Prometheus exporter, for a scrape config. */
+  /** `127.0.0.1:PORT` of its Prometheus exporter, for a scrape config; '' when it exports OTLP. */
   readonly target: string;
   readonly events: ReplicaEvent[];
   send(command: Record<string, unknown>): void;
@@ -37,27 +39,42 @@ export interface Replicas {
   kill(): Promise<void>;
 }
 
+/** Instead of a Prometheus exporter per replica: the register entry point, OTLP to a Collector. */
+export interface OtlpExport {
+  /** `OTEL_EXPORTER_OTLP_ENDPOINT`, e.g. the Collector's OTLP/HTTP receiver. */
+  readonly endpoint: string;
+  /** `OTEL_METRIC_EXPORT_INTERVAL` in ms. */
+  readonly metricIntervalMs: number;
+}
+
 /**
  * Starts `count` replicas of the ramp app (each its own process with its own Prometheus
- * exporter port), all pointed at one OpenAI-compatible base URL with one API key, i.e. one
- * shared quota. Resolves once every exporter listens.
+ * exporter port, or exporting OTLP under the register entry point), all pointed at one
+ * OpenAI-compatible base URL with one API key, i.e. one shared quota. Resolves once every
+ * replica is ready.
  */
-export async function startReplicas(count: number, env: { baseUrl: string; apiKey: string; model?: string }): Promise<Replicas> {
+export async function startReplicas(
+  count: number,
+  env: { baseUrl: string; apiKey: string; model?: string; otlp?: OtlpExport },
+): Promise<Replicas> {
   const list: Array<Replica & { child: ChildProcessWithoutNullStreams; exited: Promise<void> }> = [];
   for (let index = 0; index < count; index++) {
-    const port = await freePort();
-    const child = spawn(process.execPath, [rampApp], {
+    const port = env.otlp ? undefined : await freePort();
+    const telemetry: Record<string, string> = env.otlp
+      ? { OTEL_EXPORTER_OTLP_ENDPOINT: env.otlp.endpoint, OTEL_METRIC_EXPORT_INTERVAL: String(env.otlp.metricIntervalMs) }
+      : { METRICS_PORT: String(port) };
+    const child = spawn(process.execPath, [...(env.otlp ? ['--import', REGISTER] : []), rampApp], {
       cwd: root,
       env: {
         PATH: process.env['PATH'] ?? '',
         OPENAI_BASE_URL: env.baseUrl,
         OPENAI_API_KEY: env.apiKey,
         MODEL: env.model ?? 'gpt-4o-mini',
-        METRICS_PORT: String(port),
         OTEL_SERVICE_NAME: 'ramp-app',
-        // Metrics go to the Prometheus exporter only; nothing leaves 127.0.0.1.
+        // Metrics only: to the Prometheus exporter or the Collector; nothing leaves 127.0.0.1.
         OTEL_TRACES_EXPORTER: 'none',
         OTEL_LOGS_EXPORTER: 'none',
+        ...telemetry,
       },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
@@ -78,7 +95,7 @@ export async function startReplicas(count: number, env: { baseUrl: string; apiKe
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     list.push({
       index,
-      target: `127.0.0.1:${port}`,
+      target: port === undefined ? '' : `127.0.0.1:${port}`,
       events,
       child,
       exited,

@@ -5,10 +5,12 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
+import { builtProgram } from './stack-binaries.ts';
 
 /**
- * A real Prometheus server for tests (Debian's `prometheus` package in CI), on a free
- * 127.0.0.1 port with its own temporary data directory, plus a small client for its HTTP API.
+ * A real Prometheus server for tests (Prometheus 3 as `npm run stack:build` builds it; Debian's
+ * 2.x `prometheus` package only where Go is missing), on a free 127.0.0.1 port with its own
+ * temporary data directory, plus a small client for its HTTP API.
  * https://prometheus.io/docs/prometheus/latest/querying/api/
  */
 
@@ -31,6 +33,10 @@ export interface ScrapeJob {
 }
 
 export interface PrometheusOptions {
+  /** A whole configuration (e.g. a shipped prometheus.yml); then the options below are ignored. */
+  readonly config?: Record<string, unknown>;
+  /** The port to listen on (e.g. one a config file already names); default: a free one. */
+  readonly port?: number;
   readonly scrapeJobs?: readonly ScrapeJob[];
   /** Rule files (absolute paths), loaded as they are. */
   readonly ruleFiles?: readonly string[];
@@ -97,6 +103,8 @@ export interface PrometheusServer {
   waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs?: number, intervalMs?: number): Promise<T>;
   /** What Prometheus logged so far (for failure messages). */
   logs(): string;
+  /** Stops it and starts it again on the same port, config and TSDB; resolves once ready. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -109,14 +117,25 @@ export interface ToolRequirement {
   readonly missing: string | undefined;
 }
 
+const fallbackAnnounced = new Set<string>();
+
 /**
- * Finds `name` (`prometheus`, `promtool`) on PATH. Tests skip when it is missing locally, with a
- * clear message, but must fail in CI (`CI` set), where `.ci/run` installs it.
+ * Finds `name` (`prometheus`, `promtool`): the Prometheus 3 build in .stack/bin, else (no Go to
+ * build it) one on PATH, e.g. Debian's 2.x, with one loud line. Tests skip when neither is there,
+ * with a clear message, but must fail in CI (`CI` set), where `.ci/run` builds it.
  */
-export function requireTool(name: string): ToolRequirement {
+export function requireTool(name: 'prometheus' | 'promtool'): ToolRequirement {
+  const built = builtProgram(name);
+  if (built !== undefined) return { path: built, skip: false, missing: undefined };
   const found = findOnPath(name);
-  if (found !== undefined) return { path: found, skip: false, missing: undefined };
-  const missing = `${name} not found on PATH: install Debian's "prometheus" package (apt-get install prometheus)`;
+  if (found !== undefined) {
+    if (!fallbackAnnounced.has(name)) {
+      fallbackAnnounced.add(name);
+      console.warn(`USING ${found} FROM PATH, not the Prometheus 3 the stack runs: run \`npm run stack:build\` (needs Go) to test with it`);
+    }
+    return { path: found, skip: false, missing: undefined };
+  }
+  const missing = `${name} not built and not on PATH: run \`npm run stack:build\` (needs Go >= 1.26), or install Debian's "prometheus" package`;
   const skip = !process.env['CI'];
   if (skip) console.warn(`skipping tests that need ${name}: ${missing}`);
   return { path: undefined, skip, missing };
@@ -162,13 +181,16 @@ export async function startPrometheus(options: PrometheusOptions = {}): Promise<
   const binary = assertFound(requireTool('prometheus'));
   const dir = await mkdtemp(path.join(tmpdir(), 'prometheus-test-'));
   const configFile = path.join(dir, 'prometheus.yml');
-  await writeFile(configFile, stringify(prometheusConfig(options)));
+  await writeFile(configFile, stringify(options.config ?? prometheusConfig(options)));
+  const timeoutMs = options.startTimeoutMs ?? 20_000;
+  const log = new LogTail();
   // Another process may grab the free port before Prometheus binds it: retry with a new one.
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freePort();
+    const port = options.port ?? (await freePort());
     try {
-      return await launch(binary, dir, configFile, port, options.startTimeoutMs ?? 20_000);
+      const running = await launch(binary, dir, configFile, port, timeoutMs, log);
+      return client(`http://127.0.0.1:${port}`, port, dir, running, () => launch(binary, dir, configFile, port, timeoutMs, log), log);
     } catch (error) {
       lastError = error;
     }
@@ -194,7 +216,23 @@ function prometheusConfig(options: PrometheusOptions): Record<string, unknown> {
   };
 }
 
-async function launch(binary: string, dir: string, configFile: string, port: number, timeoutMs: number): Promise<PrometheusServer> {
+/** What the server printed, the last MAX_LOG_CHARS, across restarts. */
+class LogTail {
+  private text = '';
+  append(chunk: Buffer | string): void {
+    this.text = (this.text + chunk.toString()).slice(-MAX_LOG_CHARS);
+  }
+  toString(): string {
+    return this.text;
+  }
+}
+
+interface Running {
+  readonly child: ChildProcess;
+  readonly exited: Promise<void>;
+}
+
+async function launch(binary: string, dir: string, configFile: string, port: number, timeoutMs: number, log: LogTail): Promise<Running> {
   const child = spawn(
     binary,
     [
@@ -205,14 +243,11 @@ async function launch(binary: string, dir: string, configFile: string, port: num
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  let log = '';
-  const append = (chunk: Buffer): void => {
-    log = (log + chunk.toString()).slice(-MAX_LOG_CHARS);
-  };
+  const append = (chunk: Buffer): void => log.append(chunk);
   child.stdout.on('data', append);
   child.stderr.on('data', append);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.once('error', (error) => append(Buffer.from(String(error))));
+  child.once('error', (error) => log.append(String(error)));
 
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + timeoutMs;
@@ -225,7 +260,7 @@ async function launch(binary: string, dir: string, configFile: string, port: num
     }
     await sleep(50);
   }
-  return client(url, port, dir, child, exited, () => log);
+  return { child, exited };
 }
 
 async function isReady(url: string): Promise<boolean> {
@@ -257,7 +292,9 @@ interface ApiResponse<T> {
   errorType?: string;
 }
 
-function client(url: string, port: number, dir: string, child: ChildProcess, exited: Promise<void>, logs: () => string): PrometheusServer {
+function client(url: string, port: number, dir: string, first: Running, relaunch: () => Promise<Running>, log: LogTail): PrometheusServer {
+  let running = first;
+  const logs = (): string => log.toString();
   const api = async <T>(pathname: string, params: Record<string, string> = {}): Promise<T> => {
     const res = await fetch(`${url}${pathname}?${new URLSearchParams(params)}`, { signal: AbortSignal.timeout(10_000) });
     const body = (await res.json()) as ApiResponse<T>;
@@ -315,9 +352,14 @@ function client(url: string, port: number, dir: string, child: ChildProcess, exi
       }
     },
     logs,
+    async restart() {
+      if (stopping) throw new Error('prometheus was stopped');
+      await kill(running.child, running.exited);
+      running = await relaunch();
+    },
     stop() {
       stopping ??= (async () => {
-        await kill(child, exited);
+        await kill(running.child, running.exited);
         await rm(dir, { recursive: true, force: true });
       })();
       return stopping;

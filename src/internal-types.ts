@@ -1,26 +1,19 @@
-import type { Attributes, Context, DiagLogger, Span } from '@opentelemetry/api';
+import type { Context, DiagLogger, Span } from '@opentelemetry/api';
 import type { OpenAIResponseHeaders } from './openai/headers.ts';
+import type { ResponseBodyFields, ResponseBodyReader } from './openai/response-body/index.ts';
 
 /** Where a request goes, once matched: provider and operation are low-cardinality names. */
 export interface MatchedTarget {
   readonly provider: string;
   readonly operation: string;
+  /** `openai.api.type`: set for the APIs whose response bodies are read, from the path. */
+  readonly apiType: string | undefined;
   readonly serverAddress: string;
   readonly serverPort: number;
   /** Redacted `url.full`. */
   readonly url: string;
 }
 
-/**
- * Reads a response body as it streams past, where the runtime hands its chunks over (the
- * shape of `openai/response-body`'s reader). The undici handlers push chunks; the span's end,
- * on every end path, finishes it and adds what it found.
- */
-export interface ResponseBodyObserver {
-  push(chunk: Uint8Array): void;
-  /** What the body told, as span attributes; undefined when it told nothing. Called once. */
-  finish(): Attributes | undefined;
-}
 
 /** Per-request state, from `undici:request:create` to the span's end. */
 export interface RequestRecord {
@@ -38,8 +31,18 @@ export interface RequestRecord {
   /** 0 until response headers arrive. */
   statusCode: number;
   headers: OpenAIResponseHeaders | undefined;
-  /** Set where the response body can be read (none is built yet). */
-  responseBody: ResponseBodyObserver | undefined;
+  /**
+   * The response body's reader, made on the first body chunk of a response worth reading (so
+   * a runtime that never publishes body chunks never makes one). The request's end, on every
+   * path, finishes it into `body` and drops it.
+   */
+  responseBody: ResponseBodyReader | undefined;
+  /** False once a reader was made for this response, or found not worth making. */
+  bodyReadable: boolean;
+  /** `performance.now()` when the first response body chunk arrived (where the runtime reports chunks). */
+  firstChunkTime: number | undefined;
+  /** What the response body told, once the request ended; undefined where it was not read. */
+  body: ResponseBodyFields | undefined;
   /** Saw `data: [DONE]` in a streamed body: a later cancel is not an error. */
   streamDone: boolean;
   /** Bumped on every event: the unfinished-response sweeper reads it as a sign of life. */

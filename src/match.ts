@@ -1,9 +1,12 @@
 import type { MatchedTarget } from './internal-types.ts';
 import type { EndpointConfig } from './types.ts';
 import {
+  API_TYPE_CHAT_COMPLETIONS,
+  API_TYPE_COMPLETIONS,
+  API_TYPE_EMBEDDINGS,
+  API_TYPE_RESPONSES,
   OPERATION_CHAT,
   OPERATION_EMBEDDINGS,
-  OPERATION_GENERATE_CONTENT,
   OPERATION_TEXT_COMPLETION,
   PROVIDER_AZURE_OPENAI,
   PROVIDER_OPENAI,
@@ -134,9 +137,11 @@ function targetFor(rule: OriginRule, origin: string, path: string): MatchedTarge
   const pathname = stripQuery(path);
   for (const { prefix, provider } of rule.prefixes) {
     if (prefix === '' || pathname === prefix || pathname.startsWith(prefix + '/')) {
+      const below = pathname.slice(prefix.length);
       return {
         provider,
-        operation: operationFromPath(pathname.slice(prefix.length)),
+        operation: operationFromPath(below),
+        apiType: apiTypeFromPath(below),
         serverAddress: rule.serverAddress,
         serverPort: rule.serverPort,
         url: origin + redactQuery(path),
@@ -161,7 +166,8 @@ export function operationFromPath(pathname: string): string {
   if (path.endsWith('/chat/completions')) return OPERATION_CHAT;
   if (path.endsWith('/completions')) return OPERATION_TEXT_COMPLETION;
   if (path.endsWith('/embeddings')) return OPERATION_EMBEDDINGS;
-  if (path.endsWith('/responses')) return OPERATION_GENERATE_CONTENT;
+  // The Responses API is a chat API (semconv's OpenAI page; `openai.api.type` tells them apart).
+  if (path.endsWith('/responses')) return OPERATION_CHAT;
   // Other endpoints: a stable, low-cardinality name from the first one or two path words
   // below any version / deployment prefix, ids dropped: `/v1/models/gpt-4o` -> `models`,
   // `/v1/images/generations` -> `images.generations`.
@@ -171,6 +177,19 @@ export function operationFromPath(pathname: string): string {
     .filter((w) => /^[a-z_]+$/.test(w));
   const name = words.slice(0, 2).join('.');
   return name === '' ? 'unknown' : name;
+}
+
+/**
+ * `openai.api.type` from the same path suffix: the OpenAI API whose response shape the body
+ * reader knows, or undefined for any other endpoint (models, files, images...).
+ */
+export function apiTypeFromPath(pathname: string): string | undefined {
+  const path = pathname.endsWith('/') ? pathname.slice(0, -1) : pathname;
+  if (path.endsWith('/chat/completions')) return API_TYPE_CHAT_COMPLETIONS;
+  if (path.endsWith('/completions')) return API_TYPE_COMPLETIONS;
+  if (path.endsWith('/embeddings')) return API_TYPE_EMBEDDINGS;
+  if (path.endsWith('/responses')) return API_TYPE_RESPONSES;
+  return undefined;
 }
 
 const SENSITIVE_QUERY_KEYS = new Set([

@@ -31,6 +31,39 @@ export const ATTR_OPENAI_RATELIMIT_TOKENS_REMAINING = 'openai.ratelimit.tokens.r
 export const ATTR_OPENAI_RATELIMIT_TOKENS_RESET = 'openai.ratelimit.tokens.reset';
 export const ATTR_OPENAI_RETRY_AFTER = 'openai.retry_after';
 
+/** What the response body gives, where the runtime lets it be read. */
+export const ATTR_GEN_AI_RESPONSE_ID = 'gen_ai.response.id';
+export const ATTR_GEN_AI_RESPONSE_MODEL = 'gen_ai.response.model';
+export const ATTR_GEN_AI_RESPONSE_FINISH_REASONS = 'gen_ai.response.finish_reasons';
+export const ATTR_GEN_AI_USAGE_INPUT_TOKENS = 'gen_ai.usage.input_tokens';
+export const ATTR_GEN_AI_USAGE_OUTPUT_TOKENS = 'gen_ai.usage.output_tokens';
+export const ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS = 'gen_ai.usage.cache_read.input_tokens';
+export const ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS = 'gen_ai.usage.reasoning.output_tokens';
+export const ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK = 'gen_ai.response.time_to_first_chunk';
+export const ATTR_GEN_AI_TOKEN_TYPE = 'gen_ai.token.type';
+export const ATTR_OPENAI_RESPONSE_SERVICE_TIER = 'openai.response.service_tier';
+export const ATTR_OPENAI_RESPONSE_SYSTEM_FINGERPRINT = 'openai.response.system_fingerprint';
+export const ATTR_OPENAI_ERROR_CODE = 'openai.error.code';
+export const ATTR_OPENAI_ERROR_TYPE = 'openai.error.type';
+/** From the path, on every runtime. */
+export const ATTR_OPENAI_API_TYPE = 'openai.api.type';
+
+/** `gen_ai.token.type` values. */
+export const TOKEN_TYPE_INPUT = 'input';
+export const TOKEN_TYPE_OUTPUT = 'output';
+
+/**
+ * `openai.api.type` values: the two semconv defines, and the same naming (the API's path) for
+ * the other two endpoints whose bodies are read.
+ */
+export const API_TYPE_CHAT_COMPLETIONS = 'chat_completions';
+export const API_TYPE_RESPONSES = 'responses';
+export const API_TYPE_COMPLETIONS = 'completions';
+export const API_TYPE_EMBEDDINGS = 'embeddings';
+
+/** `openai.error.code` on the duration histogram for a code not in the documented list. */
+export const OPENAI_ERROR_CODE_OTHER = '_OTHER';
+
 /** `gen_ai.provider.name` values. */
 export const PROVIDER_OPENAI = 'openai';
 export const PROVIDER_AZURE_OPENAI = 'azure.ai.openai';
@@ -39,7 +72,6 @@ export const PROVIDER_AZURE_OPENAI = 'azure.ai.openai';
 export const OPERATION_CHAT = 'chat';
 export const OPERATION_TEXT_COMPLETION = 'text_completion';
 export const OPERATION_EMBEDDINGS = 'embeddings';
-export const OPERATION_GENERATE_CONTENT = 'generate_content';
 
 export const METRIC_REQUESTS_REMAINING = 'openai.ratelimit.requests.remaining';
 export const METRIC_REQUESTS_LIMIT = 'openai.ratelimit.requests.limit';
@@ -49,12 +81,22 @@ export const METRIC_REQUESTS_RESET = 'openai.ratelimit.requests.reset';
 export const METRIC_TOKENS_RESET = 'openai.ratelimit.tokens.reset';
 export const METRIC_GEN_AI_CLIENT_OPERATION_DURATION = 'gen_ai.client.operation.duration';
 export const METRIC_OPENAI_PROCESSING_DURATION = 'openai.processing.duration';
+export const METRIC_GEN_AI_CLIENT_TOKEN_USAGE = 'gen_ai.client.token.usage';
+export const METRIC_GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK = 'gen_ai.client.operation.time_to_first_chunk';
 
 export const UNIT_REQUEST = '{request}';
 export const UNIT_TOKEN = '{token}';
 export const UNIT_SECONDS = 's';
 
-/** Bucket boundaries semconv gives for `gen_ai.client.operation.duration`. */
+/**
+ * Bucket boundaries semconv gives for `gen_ai.client.operation.duration`, and for
+ * `gen_ai.client.operation.time_to_first_chunk`.
+ */
 export const GEN_AI_DURATION_BUCKETS = [
   0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92,
+] as const;
+
+/** Bucket boundaries semconv gives for `gen_ai.client.token.usage`: powers of 4 up to 4^13. */
+export const GEN_AI_TOKEN_USAGE_BUCKETS = [
+  1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864,
 ] as const;

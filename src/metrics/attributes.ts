@@ -6,6 +6,9 @@ import {
   ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_PROVIDER_NAME,
   ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_RESPONSE_MODEL,
+  ATTR_GEN_AI_TOKEN_TYPE,
+  ATTR_OPENAI_ERROR_CODE,
   ATTR_OPENAI_ORGANIZATION,
   ATTR_OPENAI_PROJECT,
   ATTR_SERVER_ADDRESS,
@@ -40,10 +43,12 @@ export function quotaSeries(record: RequestRecord): QuotaSeries {
 }
 
 /**
- * Histogram attributes: the semconv set for `gen_ai.client.operation.duration`
+ * Histogram attributes: the semconv set for `gen_ai.client.operation.duration`, and on a
+ * failed attempt whose error body named one, `openai.error.code` (already bounded to the
+ * documented codes by the caller).
  * https://opentelemetry.io/docs/specs/semconv/gen-ai/gen-ai-metrics/
  */
-export function operationAttributes(record: RequestRecord, errorType: string | undefined): Attributes {
+export function operationAttributes(record: RequestRecord, errorType: string | undefined, errorCode?: string): Attributes {
   const attributes: Attributes = {
     [ATTR_GEN_AI_OPERATION_NAME]: record.target.operation,
     [ATTR_GEN_AI_PROVIDER_NAME]: record.target.provider,
@@ -51,6 +56,18 @@ export function operationAttributes(record: RequestRecord, errorType: string | u
   };
   if (record.model !== undefined) attributes[ATTR_GEN_AI_REQUEST_MODEL] = record.model;
   if (errorType !== undefined) attributes[ATTR_ERROR_TYPE] = errorType;
+  if (errorCode !== undefined) attributes[ATTR_OPENAI_ERROR_CODE] = errorCode;
+  return attributes;
+}
+
+/**
+ * `gen_ai.client.token.usage` attributes: the semconv set (no `error.type`: usage comes with
+ * answers), the token type, and the model that answered when the body named it.
+ */
+export function tokenAttributes(record: RequestRecord, tokenType: string, responseModel: string | undefined): Attributes {
+  const attributes = operationAttributes(record, undefined);
+  attributes[ATTR_GEN_AI_TOKEN_TYPE] = tokenType;
+  if (responseModel !== undefined) attributes[ATTR_GEN_AI_RESPONSE_MODEL] = responseModel;
   return attributes;
 }
 
@@ -62,12 +79,15 @@ export function operationAttributes(record: RequestRecord, errorType: string | u
  */
 export function memoizedAttributes(): {
   quotaSeries(record: RequestRecord): QuotaSeries;
-  operationAttributes(record: RequestRecord, errorType: string | undefined): Attributes;
+  operationAttributes(record: RequestRecord, errorType: string | undefined, errorCode?: string): Attributes;
+  tokenAttributes(record: RequestRecord, tokenType: string, responseModel: string | undefined): Attributes;
 } {
   let quota: { provider: string; server: string; organization?: string; project?: string; model?: string; series: QuotaSeries } | undefined;
   let operation:
-    | { name: string; provider: string; server: string; model?: string; errorType?: string; attributes: Attributes }
+    | { name: string; provider: string; server: string; model?: string; errorType?: string; errorCode?: string; attributes: Attributes }
     | undefined;
+  // One entry per token type: a call records input and output back to back.
+  const tokens = new Map<string, { name: string; provider: string; server: string; model?: string; responseModel?: string; attributes: Attributes }>();
   return {
     quotaSeries(record) {
       const { provider, serverAddress } = record.target;
@@ -86,7 +106,7 @@ export function memoizedAttributes(): {
       }
       return quota.series;
     },
-    operationAttributes(record, errorType) {
+    operationAttributes(record, errorType, errorCode) {
       const { operation: name, provider, serverAddress } = record.target;
       const model = record.model;
       if (
@@ -95,11 +115,30 @@ export function memoizedAttributes(): {
         operation.provider !== provider ||
         operation.server !== serverAddress ||
         operation.model !== model ||
-        operation.errorType !== errorType
+        operation.errorType !== errorType ||
+        operation.errorCode !== errorCode
       ) {
-        operation = { name, provider, server: serverAddress, model, errorType, attributes: operationAttributes(record, errorType) };
+        operation = { name, provider, server: serverAddress, model, errorType, errorCode, attributes: operationAttributes(record, errorType, errorCode) };
       }
       return operation.attributes;
+    },
+    tokenAttributes(record, tokenType, responseModel) {
+      const { operation: name, provider, serverAddress } = record.target;
+      const model = record.model;
+      const last = tokens.get(tokenType);
+      if (
+        last !== undefined &&
+        last.name === name &&
+        last.provider === provider &&
+        last.server === serverAddress &&
+        last.model === model &&
+        last.responseModel === responseModel
+      ) {
+        return last.attributes;
+      }
+      const attributes = tokenAttributes(record, tokenType, responseModel);
+      tokens.set(tokenType, { name, provider, server: serverAddress, model, responseModel, attributes });
+      return attributes;
     },
   };
 }

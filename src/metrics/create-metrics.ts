@@ -3,6 +3,9 @@ import type { ResolvedConfig } from '../config.ts';
 import type { RequestObserver, RequestRecord } from '../internal-types.ts';
 import { FIELD, headerValue, type OpenAIResponseHeaders } from '../openai/headers.ts';
 import { errorType } from '../requests/error-type.ts';
+import { timeToFirstChunk } from '../requests/first-chunk.ts';
+import { TOKEN_TYPE_INPUT, TOKEN_TYPE_OUTPUT } from '../semconv.ts';
+import { boundedErrorCode } from './error-codes.ts';
 import { memoizedAttributes, type QuotaSeries } from './attributes.ts';
 import { createInstruments, type QuotaGauges } from './instruments.ts';
 import { projectQuota, type QuotaObservation } from './projection.ts';
@@ -30,7 +33,7 @@ export type MetricsObserver = RequestObserver & { dispose(): void };
 
 /**
  * The metrics half: rate-limit gauges computed at collection time from the last response per
- * quota, and the two duration histograms. Every entry point is guarded: a failure
+ * quota, the two duration histograms, and token usage and time to first chunk from the body. Every entry point is guarded: a failure
  * here is logged through `diag` and never reaches the app or the span.
  */
 export function createMetrics(meter: Meter, config: () => ResolvedConfig, options: MetricsOptions = {}): MetricsObserver {
@@ -82,13 +85,23 @@ export function createMetrics(meter: Meter, config: () => ResolvedConfig, option
         diag.error('metrics: recording a response failed', error);
       }
     },
-    // Fires once per attempt, however it ended; an end we did not see has no duration.
+    // Fires once per attempt, however it ended; an end we did not see has no duration. What
+    // the body told (tokens, error code, first chunk) is recorded whichever way it ended.
     onEnd(record, durationSeconds, type) {
       try {
-        if (durationSeconds === undefined || !Number.isFinite(durationSeconds) || durationSeconds < 0) return;
-        instruments.operationDuration.record(durationSeconds, attributes.operationAttributes(record, type));
+        const body = record.body;
+        if (durationSeconds !== undefined && Number.isFinite(durationSeconds) && durationSeconds >= 0) {
+          const code = type !== undefined && body?.errorCode !== undefined ? boundedErrorCode(body.errorCode) : undefined;
+          instruments.operationDuration.record(durationSeconds, attributes.operationAttributes(record, type, code));
+        }
+        if (body !== undefined) {
+          if (isCount(body.inputTokens)) instruments.tokenUsage.record(body.inputTokens, attributes.tokenAttributes(record, TOKEN_TYPE_INPUT, body.responseModel));
+          if (isCount(body.outputTokens)) instruments.tokenUsage.record(body.outputTokens, attributes.tokenAttributes(record, TOKEN_TYPE_OUTPUT, body.responseModel));
+        }
+        const ttfc = timeToFirstChunk(record);
+        if (ttfc !== undefined) instruments.timeToFirstChunk.record(ttfc, attributes.operationAttributes(record, type));
       } catch (error) {
-        diag.error('metrics: recording a duration failed', error);
+        diag.error('metrics: recording an ended call failed', error);
       }
     },
     dispose() {
@@ -115,6 +128,10 @@ function recordRateLimits(
 function quota(limit: number | undefined, remaining: number | undefined, reset: number | undefined): QuotaObservation | undefined {
   if (limit === undefined && remaining === undefined && reset === undefined) return undefined;
   return { limit: finite(limit), remaining: finite(remaining), reset: finite(reset) };
+}
+
+function isCount(value: number | undefined): value is number {
+  return value !== undefined && Number.isSafeInteger(value) && value >= 0;
 }
 
 function finite(value: number | undefined): number | undefined {

@@ -1,7 +1,10 @@
 import { ValueType, type Histogram, type Meter, type ObservableGauge } from '@opentelemetry/api';
 import {
   GEN_AI_DURATION_BUCKETS,
+  GEN_AI_TOKEN_USAGE_BUCKETS,
   METRIC_GEN_AI_CLIENT_OPERATION_DURATION,
+  METRIC_GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK,
+  METRIC_GEN_AI_CLIENT_TOKEN_USAGE,
   METRIC_OPENAI_PROCESSING_DURATION,
   METRIC_REQUESTS_LIMIT,
   METRIC_REQUESTS_REMAINING,
@@ -20,6 +23,8 @@ export interface InstrumentSpec {
   readonly unit: string;
   readonly valueType: ValueType;
   readonly description: string;
+  /** Histograms: the bucket boundaries semconv gives. */
+  readonly buckets?: readonly number[];
 }
 
 /** Every instrument this package creates, in the README's order: the code and the docs check derive from it. */
@@ -72,6 +77,7 @@ export const INSTRUMENT_SPECS = {
     unit: UNIT_SECONDS,
     valueType: ValueType.DOUBLE,
     description: 'GenAI operation duration: one HTTP attempt, from request to the end of the response body.',
+    buckets: GEN_AI_DURATION_BUCKETS,
   },
   processingDuration: {
     name: METRIC_OPENAI_PROCESSING_DURATION,
@@ -79,6 +85,24 @@ export const INSTRUMENT_SPECS = {
     unit: UNIT_SECONDS,
     valueType: ValueType.DOUBLE,
     description: 'Server-side processing time OpenAI reports (openai-processing-ms).',
+    // Server time is part of the operation's: the same buckets keep the two comparable.
+    buckets: GEN_AI_DURATION_BUCKETS,
+  },
+  tokenUsage: {
+    name: METRIC_GEN_AI_CLIENT_TOKEN_USAGE,
+    kind: 'histogram',
+    unit: UNIT_TOKEN,
+    valueType: ValueType.INT,
+    description: 'Tokens used per call, by gen_ai.token.type (input, output), from the usage the response body reports.',
+    buckets: GEN_AI_TOKEN_USAGE_BUCKETS,
+  },
+  timeToFirstChunk: {
+    name: METRIC_GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK,
+    kind: 'histogram',
+    unit: UNIT_SECONDS,
+    valueType: ValueType.DOUBLE,
+    description: 'Time from the request to the first chunk of a streamed response body.',
+    buckets: GEN_AI_DURATION_BUCKETS,
   },
 } as const satisfies Record<string, InstrumentSpec>;
 
@@ -96,14 +120,15 @@ export interface Instruments {
   readonly gauges: ObservableGauge[];
   readonly operationDuration: Histogram;
   readonly processingDuration: Histogram;
+  readonly tokenUsage: Histogram;
+  readonly timeToFirstChunk: Histogram;
 }
 
 export function createInstruments(meter: Meter): Instruments {
   const gauge = ({ name, unit, valueType, description }: InstrumentSpec): ObservableGauge =>
     meter.createObservableGauge(name, { unit, valueType, description });
-  // Both histograms use the buckets semconv gives for gen_ai.client.operation.duration.
-  const histogram = ({ name, unit, valueType, description }: InstrumentSpec): Histogram =>
-    meter.createHistogram(name, { unit, valueType, description, advice: { explicitBucketBoundaries: [...GEN_AI_DURATION_BUCKETS] } });
+  const histogram = ({ name, unit, valueType, description, buckets }: InstrumentSpec): Histogram =>
+    meter.createHistogram(name, { unit, valueType, description, advice: { explicitBucketBoundaries: [...(buckets ?? GEN_AI_DURATION_BUCKETS)] } });
   const s = INSTRUMENT_SPECS;
   const requests = { remaining: gauge(s.requestsRemaining), limit: gauge(s.requestsLimit), reset: gauge(s.requestsReset) };
   const tokens = { remaining: gauge(s.tokensRemaining), limit: gauge(s.tokensLimit), reset: gauge(s.tokensReset) };
@@ -113,5 +138,7 @@ export function createInstruments(meter: Meter): Instruments {
     gauges: [requests.remaining, requests.limit, requests.reset, tokens.remaining, tokens.limit, tokens.reset],
     operationDuration: histogram(s.operationDuration),
     processingDuration: histogram(s.processingDuration),
+    tokenUsage: histogram(s.tokenUsage),
+    timeToFirstChunk: histogram(s.timeToFirstChunk),
   };
 }

@@ -30,14 +30,15 @@ export function plainDigits(value: Uint8Array): number | undefined {
 }
 
 /**
- * False when the value cannot match `/^\s*text\/event-stream/i`: its first byte that is not
- * regex whitespace (ASCII 9-13, space, latin1 no-break space) is not `t` or `T`.
+ * False when the value cannot be a `content-type` the body reader wants (`text/event-stream`,
+ * `application/...json`): its first byte that is not regex whitespace (ASCII 9-13, space,
+ * latin1 no-break space) is not `t`, `T`, `a` or `A`.
  */
-export function mayBeEventStream(value: Uint8Array): boolean {
+export function mayBeBodyKind(value: Uint8Array): boolean {
   for (let i = 0; i < value.length; i++) {
     const c = value[i]!;
     if ((c >= 9 && c <= 13) || c === 0x20 || c === 0xa0) continue;
-    return c === 0x74 || c === 0x54;
+    return c === 0x74 || c === 0x54 || c === 0x61 || c === 0x41;
   }
   return false;
 }

@@ -1,5 +1,5 @@
 import { parseResetDuration } from './duration.ts';
-import { StableToken, latin1, mayBeEventStream, plainDigits } from './bytes.ts';
+import { StableToken, latin1, mayBeBodyKind, plainDigits } from './bytes.ts';
 import { firstListElement, parseCount, parseNonNegativeDecimal, parseRetryAfter, parseRetryAfterMs, parseToken } from './values.ts';
 
 /**
@@ -60,9 +60,44 @@ export const RETRY_AFTER_SECONDS: HeaderParser<number> = {
   dated: parseRetryAfter,
 };
 
-/** `content-type`: whether the body is a server-sent event stream (a streamed completion). */
-export const EVENT_STREAM: HeaderParser<true> = {
-  text: (value) => (/^\s*text\/event-stream/i.test(value) ? true : undefined),
-  // Most responses are JSON: decided from the first byte, without decoding.
-  bytes: (value) => (mayBeEventStream(value) ? EVENT_STREAM.text(latin1(value)) : undefined),
+/** How a response body is laid out, for the body reader: one JSON document, or server-sent events. */
+export type BodyKind = 'json' | 'sse';
+
+const JSON_MEDIA_TYPE = /^\s*application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+
+/**
+ * `content-type`: a server-sent event stream (a streamed completion), JSON (`application/json`
+ * or a `+json` type), or neither (undefined: nothing in the body to read).
+ */
+export const BODY_KIND: HeaderParser<BodyKind> = {
+  text: (value) => (/^\s*text\/event-stream/i.test(value) ? 'sse' : JSON_MEDIA_TYPE.test(value) ? 'json' : undefined),
+  // Nearly every answer has one of two exact values: those are told apart from the bytes alone.
+  bytes: (value) => {
+    if (equalsAscii(value, APPLICATION_JSON)) return 'json';
+    return mayBeBodyKind(value) ? BODY_KIND.text(latin1(value)) : undefined;
+  },
+};
+
+const APPLICATION_JSON = 'application/json';
+
+function equalsAscii(value: Uint8Array, text: string): boolean {
+  if (value.length !== text.length) return false;
+  for (let i = 0; i < text.length; i++) if (value[i] !== text.charCodeAt(i)) return false;
+  return true;
+}
+
+/**
+ * `content-encoding`, lower-cased and trimmed, as the server sent it: the body reader decides
+ * what it can undo (a stacked `gzip, br` it cannot, so the value is kept whole, commas and all).
+ */
+export const CONTENT_CODING: HeaderParser<string> = {
+  text: (value) => {
+    const v = value.trim().toLowerCase();
+    if (v.length === 0 || v.length > 64) return undefined;
+    for (let i = 0; i < v.length; i++) {
+      const c = v.charCodeAt(i);
+      if (c < 0x20 || c > 0x7e) return undefined;
+    }
+    return v;
+  },
 };

@@ -1,7 +1,8 @@
 import * as sc from '../semconv.ts';
 import {
+  BODY_KIND,
+  CONTENT_CODING,
   COUNT,
-  EVENT_STREAM,
   GO_DURATION_SECONDS,
   MILLISECONDS_AS_SECONDS,
   RETRY_AFTER_SECONDS,
@@ -89,8 +90,9 @@ export const RESPONSE_HEADERS = [
   }),
   row('retry-after-ms', 'retryAfter', MILLISECONDS_AS_SECONDS, { name: sc.ATTR_OPENAI_RETRY_AFTER, type: 'double' }),
   row('retry-after', 'retryAfter', RETRY_AFTER_SECONDS, { name: sc.ATTR_OPENAI_RETRY_AFTER, type: 'double' }),
-  // Not an attribute: tells the handlers to look for the stream's `data: [DONE]`.
-  row('content-type', 'eventStream', EVENT_STREAM),
+  // Not attributes: what the body reader needs to know, and the stream's `data: [DONE]` check.
+  row('content-type', 'bodyKind', BODY_KIND),
+  row('content-encoding', 'contentEncoding', CONTENT_CODING),
 ] as const;
 
 type Row = (typeof RESPONSE_HEADERS)[number];

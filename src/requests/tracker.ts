@@ -6,6 +6,19 @@ import { ERROR_TYPE_DISABLED, ERROR_TYPE_TIMEOUT, errorType } from './error-type
 import { isTracingSuppressed } from './suppressed.ts';
 import { UnfinishedSweeper } from './sweeper.ts';
 
+/**
+ * Ends the body reader on every end path (complete, error, abort, timeout, disable): what it
+ * read goes to `record.body`, for the span and the metrics, and the reader (its decoder, its
+ * scanner state) is let go at once. The reader is synchronous, so nothing waits on it.
+ */
+function finishResponseBody(record: RequestRecord): void {
+  const reader = record.responseBody;
+  record.bodyReadable = false;
+  if (reader === undefined) return;
+  record.responseBody = undefined;
+  record.body = reader.finish();
+}
+
 /** What the request lifecycle needs from the instrumentation. */
 export interface TrackerDeps {
   readonly tracer: () => Tracer;
@@ -67,6 +80,9 @@ export class RequestTracker {
       statusCode: 0,
       headers: undefined,
       responseBody: undefined,
+      bodyReadable: true,
+      firstChunkTime: undefined,
+      body: undefined,
       streamDone: false,
       activity: 0,
       ended: false,
@@ -131,6 +147,7 @@ export class RequestTracker {
   private finish(record: RequestRecord, endTime: number, type: string | undefined, error: unknown): void {
     record.ended = true;
     this.sweeper.untrack(record);
+    finishResponseBody(record);
     const config = this.deps.config();
     finishSpan(this.deps.tracer(), record, endTime, type, error, config.responseHook, this.deps.diag);
   }

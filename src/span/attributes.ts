@@ -1,7 +1,9 @@
 import type { AttributeValue, Attributes } from '@opentelemetry/api';
 import type { RequestRecord } from '../internal-types.ts';
 import * as sc from '../semconv.ts';
+import { RESPONSE_BODY_FIELDS } from '../openai/body-fields.ts';
 import { HEADER_ATTRIBUTES } from '../openai/headers.ts';
+import { timeToFirstChunk } from '../requests/first-chunk.ts';
 
 /** `{operation} {model}`, or `{operation}` when the model could not be read. */
 export function spanName(record: RequestRecord): string {
@@ -20,6 +22,7 @@ export function requestAttributes(record: RequestRecord): Attributes {
     [sc.ATTR_HTTP_REQUEST_METHOD]: record.method,
     [sc.ATTR_URL_FULL]: target.url,
   };
+  if (target.apiType !== undefined) attributes[sc.ATTR_OPENAI_API_TYPE] = target.apiType;
   if (record.model !== undefined) attributes[sc.ATTR_GEN_AI_REQUEST_MODEL] = record.model;
   if (record.resendCount !== undefined) attributes[sc.ATTR_HTTP_REQUEST_RESEND_COUNT] = record.resendCount;
   return attributes;
@@ -45,4 +48,21 @@ export function setResponseAttributes(span: AttributeSink, record: RequestRecord
     const value = headers[index];
     if (value !== undefined) span.setAttribute(attribute, value);
   }
+}
+
+/**
+ * What the response body told (where the runtime let it be read), straight from the body
+ * table, and for a streamed response the time from the request's start to its first chunk.
+ */
+export function setBodyAttributes(span: AttributeSink, record: RequestRecord): void {
+  const body = record.body;
+  if (body !== undefined) {
+    for (let i = 0; i < RESPONSE_BODY_FIELDS.length; i++) {
+      const { field, attribute } = RESPONSE_BODY_FIELDS[i]!;
+      const value = body[field];
+      if (value !== undefined) span.setAttribute(attribute, value);
+    }
+  }
+  const ttfc = timeToFirstChunk(record);
+  if (ttfc !== undefined) span.setAttribute(sc.ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, ttfc);
 }

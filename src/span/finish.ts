@@ -1,7 +1,7 @@
 import { SpanKind, SpanStatusCode, type DiagLogger, type Span, type Tracer } from '@opentelemetry/api';
 import type { RequestRecord } from '../internal-types.ts';
 import type { OpenAIHttpInstrumentationConfig } from '../types.ts';
-import { requestAttributes, setResponseAttributes, spanName } from './attributes.ts';
+import { requestAttributes, setBodyAttributes, setResponseAttributes, spanName } from './attributes.ts';
 
 /**
  * Starts the span for a record ahead of the response. Only needed when the trace context has
@@ -43,9 +43,7 @@ export function finishSpan(
     span.setAttributes(requestAttributes(record));
   }
   setResponseAttributes(span, record, errorType);
-  // What the response body told, where the runtime let a body reader see it.
-  const fromBody = record.responseBody?.finish();
-  if (fromBody !== undefined) span.setAttributes(fromBody);
+  setBodyAttributes(span, record);
   if (errorType !== undefined) {
     span.setStatus({ code: SpanStatusCode.ERROR, message: statusMessage(record, error) });
   }

@@ -4,6 +4,7 @@ import { FIELD } from '../openai/headers.ts';
 import { readResponseHeaders } from '../openai/response-headers.ts';
 import { hasRequestHeader, readResendCount } from './request-headers.ts';
 import { findModel, scannedBytes } from './request-model.ts';
+import { responseBodyReaderFor } from './response-body.ts';
 
 /** Past this many body bytes searched without finding `"model"`, stop looking. */
 const MODEL_SCAN_BUDGET_BYTES = 1024 * 1024;
@@ -66,16 +67,23 @@ export class UndiciHandlers {
 
   /**
    * `undici:request:bodyChunkReceived` (undici >= 7.11): keeps long streams alive, spots
-   * [DONE], and hands the chunk to the record's body reader where there is one.
+   * [DONE], notes when the first chunk came, and hands the chunk to the body reader, made on
+   * the first chunk (a runtime that never publishes this channel never pays for one).
    */
   onBodyChunkReceived = (message: unknown): void => {
     const { request, chunk } = (message ?? {}) as { request?: object; chunk?: unknown };
     const record = this.tracker.get(request);
     if (record === undefined) return;
     record.activity++;
-    if (!(chunk instanceof Uint8Array)) return;
-    if (record.headers !== undefined && record.headers[FIELD.eventStream] === true && !record.streamDone) {
+    // Only chunks of the final response count: nothing before its headers is the answer.
+    if (!(chunk instanceof Uint8Array) || record.statusCode === 0) return;
+    if (record.firstChunkTime === undefined) record.firstChunkTime = performance.now();
+    if (record.headers !== undefined && record.headers[FIELD.bodyKind] === 'sse' && !record.streamDone) {
       record.streamDone = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).includes(DONE_MARKER);
+    }
+    if (record.bodyReadable) {
+      record.bodyReadable = false;
+      record.responseBody = responseBodyReaderFor(record);
     }
     record.responseBody?.push(chunk);
   };

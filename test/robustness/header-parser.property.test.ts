@@ -25,7 +25,7 @@ function expectSane(h: OpenAIResponseHeaders): void {
     const v = h[key];
     if (v !== undefined) expect(/^[\x21-\x7e]{1,256}$/.test(v), `${key}=${v}`).toBe(true);
   }
-  expect(h.eventStream === undefined || h.eventStream === true).toBe(true);
+  expect(h.bodyKind === undefined || h.bodyKind === 'json' || h.bodyKind === 'sse').toBe(true);
 }
 
 const asStrings = (pairs: Array<[string, string]>): string[] => pairs.flat();

@@ -97,7 +97,7 @@ describe('operationFromPath', () => {
     ['/v1/chat/completions', 'chat'],
     ['/v1/completions', 'text_completion'],
     ['/v1/embeddings', 'embeddings'],
-    ['/v1/responses', 'generate_content'],
+    ['/v1/responses', 'chat'],
     ['/v1/models', 'models'],
     ['/v1/models/gpt-4o', 'models'],
     ['/v1/images/generations', 'images.generations'],

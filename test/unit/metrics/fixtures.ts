@@ -16,6 +16,7 @@ export function record(
     target: {
       provider: overrides.provider ?? 'openai',
       operation: overrides.operation ?? 'chat',
+      apiType: 'chat_completions',
       serverAddress: overrides.serverAddress ?? 'api.openai.com',
       serverPort: 443,
       url: 'https://api.openai.com/v1/chat/completions',
@@ -30,6 +31,9 @@ export function record(
     statusCode: overrides.statusCode ?? 200,
     headers: headerValues({ requestId: 'req_1', organization: 'org-a', project: 'proj_a', ...headers }),
     responseBody: undefined,
+    bodyReadable: true,
+    firstChunkTime: undefined,
+    body: undefined,
     streamDone: false,
     activity: 0,
     ended: false,

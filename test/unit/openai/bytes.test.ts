@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StableToken, latin1, mayBeEventStream, plainDigits } from '../../../src/openai/bytes.ts';
+import { StableToken, latin1, mayBeBodyKind, plainDigits } from '../../../src/openai/bytes.ts';
 import { readNamedHeaders as readResponseHeaders } from '../../helpers/header-fields.ts';
 
 const b = (s: string): Buffer => Buffer.from(s, 'latin1');
@@ -12,10 +12,10 @@ describe('header bytes', () => {
     for (const odd of ['', ' 1', '1 ', '1,2', '-1', '1.5', '1e3', '1234567890123456']) expect(plainDigits(b(odd)), odd).toBeUndefined();
   });
 
-  it('rules out event streams only when the regex could not match', () => {
-    expect(mayBeEventStream(b('application/json'))).toBe(false);
-    expect(mayBeEventStream(b(''))).toBe(false);
-    for (const maybe of ['text/event-stream', 'Text/plain', ' \t\u00a0text/event-stream']) expect(mayBeEventStream(b(maybe)), maybe).toBe(true);
+  it('rules out content types the body reader does not want only when the regexes could not match', () => {
+    expect(mayBeBodyKind(b('image/png'))).toBe(false);
+    expect(mayBeBodyKind(b(''))).toBe(false);
+    for (const maybe of ['text/event-stream', 'Text/plain', ' \t\u00a0text/event-stream', 'application/json', ' Application/problem+json']) expect(mayBeBodyKind(b(maybe)), maybe).toBe(true);
   });
 
   it('decodes Buffers and plain Uint8Arrays alike', () => {
@@ -38,7 +38,7 @@ describe('header bytes', () => {
     const now = Date.parse('Wed, 21 Oct 2015 07:00:00 GMT');
     const fromBytes = readResponseHeaders(pairs.flat().map(b), now);
     expect(fromBytes).toEqual(readResponseHeaders(pairs.flat(), now));
-    expect(fromBytes).toMatchObject({ requestsRemaining: 12, requestsLimit: 500, processingMs: 413, tokensLimit: 7, retryAfter: 30, eventStream: true });
+    expect(fromBytes).toMatchObject({ requestsRemaining: 12, requestsLimit: 500, processingMs: 413, tokensLimit: 7, retryAfter: 30, bodyKind: 'sse' });
   });
 });
 

@@ -41,6 +41,7 @@ describe('the response-header table', () => {
       'retry-after-ms': '1500',
       'retry-after': '2',
       'content-type': 'text/event-stream',
+      'content-encoding': 'gzip',
     };
     expect(Object.keys(sample).sort()).toEqual(RESPONSE_HEADERS.map((r) => r.header).sort());
     const fromObject = readResponseHeaders(sample);

@@ -29,7 +29,8 @@ const EXPECTED = {
   requestsReset: 0.006,
   tokensReset: 86.4,
   retryAfter: undefined,
-  eventStream: undefined,
+  bodyKind: 'json',
+  contentEncoding: undefined,
 };
 
 /** undici's HTTP/1 shape: a flat array of Buffers. */
@@ -85,7 +86,7 @@ describe('readResponseHeaders', () => {
       'retry-after': 'later',
     });
     for (const [key, value] of Object.entries(h)) {
-      if (key !== 'eventStream') expect(value, key).toBeUndefined();
+      if (key !== 'bodyKind') expect(value, key).toBeUndefined();
     }
   });
 
@@ -105,9 +106,23 @@ describe('readResponseHeaders', () => {
     expect(readResponseHeaders({ 'apim-request-id': 'a1b2', 'x-request-id': 'req_1' }).requestId).toBe('req_1');
   });
 
-  it('recognises a server-sent event stream', () => {
-    expect(readResponseHeaders({ 'content-type': 'text/event-stream; charset=utf-8' }).eventStream).toBe(true);
-    expect(readResponseHeaders(asBufferArray({ 'Content-Type': 'Text/Event-Stream' })).eventStream).toBe(true);
+  it('recognises a server-sent event stream and JSON, and nothing else, as a body to read', () => {
+    expect(readResponseHeaders({ 'content-type': 'text/event-stream; charset=utf-8' }).bodyKind).toBe('sse');
+    expect(readResponseHeaders(asBufferArray({ 'Content-Type': 'Text/Event-Stream' })).bodyKind).toBe('sse');
+    for (const json of ['application/json', 'application/json; charset=utf-8', ' Application/JSON', 'application/problem+json']) {
+      expect(readResponseHeaders({ 'content-type': json }).bodyKind, json).toBe('json');
+      expect(readResponseHeaders(asBufferArray({ 'content-type': json })).bodyKind, json).toBe('json');
+    }
+    for (const other of ['text/plain', 'application/jsonl', 'application/octet-stream', 'image/png', '']) {
+      expect(readResponseHeaders({ 'content-type': other }).bodyKind, other).toBeUndefined();
+      expect(readResponseHeaders(asBufferArray({ 'content-type': other })).bodyKind, other).toBeUndefined();
+    }
+  });
+
+  it('keeps content-encoding lower-cased and whole, stacked codings included', () => {
+    expect(readResponseHeaders({ 'content-encoding': ' GZIP ' }).contentEncoding).toBe('gzip');
+    expect(readResponseHeaders(asBufferArray({ 'Content-Encoding': 'gzip, br' })).contentEncoding).toBe('gzip, br');
+    expect(readResponseHeaders({ 'content-encoding': 'x\u0000' }).contentEncoding).toBeUndefined();
   });
 
   it('returns an empty result for shapes it does not know', () => {

@@ -1,10 +1,13 @@
 import http from 'node:http';
+import zlib from 'node:zlib';
 import { diag, DiagLogLevel } from '@opentelemetry/api';
 import OpenAI, { AzureOpenAI } from 'openai';
 import OpenAIv4 from 'openai-v4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../simulator/index.ts';
+import { startHttpServer } from '../helpers/http-server.ts';
 import { setupOtlpPipeline, type OtlpPipeline } from '../helpers/otlp-pipeline.ts';
+import { publishesBodyChunksReceived } from '../helpers/runtime.ts';
 import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.ts';
 
 // Distinctive values: if any of them shows up anywhere we export or log, it leaked.
@@ -92,6 +95,92 @@ describe('secrets never leave the app through the instrumentation', () => {
     expect(urls.some((u) => u.includes('api-key=REDACTED') && u.includes('key=REDACTED'))).toBe(true);
     expect(urls.some((u) => u.includes('api_key=REDACTED'))).toBe(true);
     for (const u of urls) expect(u).not.toMatch(/\/\/[^/]*@/);
+  });
+});
+
+/** Text that sits in response bodies: the body reader steps over it, and nothing may export it. */
+const BODY_TEXT = {
+  content: 'LEAKCHECK completion content 3f1a',
+  delta: 'LEAKCHECK-delta-content-8c2e',
+  toolArguments: '{"city":"LEAKCHECK-tool-args-77d0"}',
+  errorMessage: 'LEAKCHECK error message that quotes the prompt c41b',
+  embedding: 'TEVBS0NIRUNLLWVtYmVkZGluZy1ieXRlcw==',
+};
+
+/** An OpenAI-compatible server whose bodies (gzip, as the real API sends them) carry BODY_TEXT everywhere text can be. */
+function leakyBodies(req: http.IncomingMessage, res: http.ServerResponse): void {
+  req.resume();
+  const head = { id: 'chatcmpl-leakcheck', model: 'gpt-4o-mini-2024-07-18', system_fingerprint: 'fp_1', service_tier: 'default' };
+  const toolCall = { index: 0, id: 'call_1', type: 'function', function: { name: 'weather', arguments: BODY_TEXT.toolArguments } };
+  let status = 200;
+  let type = 'application/json';
+  let body: string;
+  if (req.url!.endsWith('/embeddings')) {
+    body = JSON.stringify({ object: 'list', data: [{ object: 'embedding', index: 0, embedding: BODY_TEXT.embedding }], model: 'text-embedding-3-small', usage: { prompt_tokens: 3, total_tokens: 3 } });
+  } else if (req.headers['x-kind'] === 'error') {
+    status = 429;
+    body = JSON.stringify({ error: { message: BODY_TEXT.errorMessage, type: 'insufficient_quota', param: null, code: 'insufficient_quota' } });
+  } else if (req.headers['x-kind'] === 'sse') {
+    type = 'text/event-stream';
+    const events = [
+      { ...head, choices: [{ index: 0, delta: { role: 'assistant', content: BODY_TEXT.delta }, finish_reason: null }] },
+      { ...head, choices: [{ index: 0, delta: { tool_calls: [toolCall] }, finish_reason: null }] },
+      { ...head, choices: [{ index: 0, delta: {}, finish_reason: 'tool_calls' }] },
+      { ...head, choices: [], usage: { prompt_tokens: 9, completion_tokens: 7, total_tokens: 16 } },
+    ];
+    body = events.map((e) => `data: ${JSON.stringify(e)}\n\n`).join('') + 'data: [DONE]\n\n';
+  } else {
+    body = JSON.stringify({
+      ...head,
+      choices: [{ index: 0, message: { role: 'assistant', content: BODY_TEXT.content, tool_calls: [{ ...toolCall, index: undefined }] }, finish_reason: 'tool_calls' }],
+      usage: { prompt_tokens: 9, completion_tokens: 7, total_tokens: 16 },
+    });
+  }
+  res.writeHead(status, { 'content-type': type, 'content-encoding': 'gzip', 'x-request-id': 'req_leakcheck' });
+  res.end(zlib.gzipSync(body));
+}
+
+describe('prompt and completion text in response bodies is never exported', () => {
+  it('content, delta.content, tool-call arguments, error messages and embeddings stay out of spans, metrics and logs', async () => {
+    const readable = await publishesBodyChunksReceived();
+    const server = await startHttpServer(leakyBodies);
+    const receiver = await startOtlpReceiver();
+    const logs: string[] = [];
+    const log = (...args: unknown[]): void => void logs.push(args.map(safeString).join(' '));
+    diag.setLogger({ error: log, warn: log, info: log, debug: log, verbose: log }, { logLevel: DiagLogLevel.ALL, suppressOverrideMessage: true });
+    const pipeline = setupOtlpPipeline(receiver.url, { endpoints: [`${server.origin}/v1`] });
+    try {
+      const call = async (path: string, kind: string): Promise<void> => {
+        const res = await fetch(`${server.origin}/v1${path}`, { method: 'POST', body: '{"model":"gpt-4o-mini"}', headers: { 'x-kind': kind } });
+        await res.text();
+      };
+      await call('/chat/completions', 'json');
+      await call('/chat/completions', 'sse');
+      await call('/chat/completions', 'error');
+      await call('/embeddings', 'json');
+      await pipeline.tracerProvider.forceFlush();
+      await pipeline.meterProvider.forceFlush();
+      await receiver.waitFor(() => receiver.spans().length >= 4 && receiver.metrics().length > 0);
+      const spans = receiver.spans();
+      // The bodies were read (where the runtime lets them be): the scan below is not vacuous.
+      if (readable) {
+        expect(spans.map((s) => s.attributes['gen_ai.response.id'] ?? s.attributes['openai.error.code'] ?? s.attributes['gen_ai.response.model'])).toEqual([
+          'chatcmpl-leakcheck',
+          'chatcmpl-leakcheck',
+          'insufficient_quota',
+          'text-embedding-3-small',
+        ]);
+        expect(spans[1]!.attributes['gen_ai.response.finish_reasons']).toEqual(['tool_calls']);
+      }
+      const everything = `${receiver.requests.map((r) => r.body.toString('utf8')).join('\n')}\n${logs.join('\n')}`;
+      for (const [name, text] of Object.entries(BODY_TEXT)) expect(everything.includes(text), `${name} leaked`).toBe(false);
+      expect(everything.includes('LEAKCHECK'), 'a fragment of body text leaked').toBe(false);
+    } finally {
+      await pipeline.shutdown();
+      diag.disable();
+      await receiver.close();
+      await server.close();
+    }
   });
 });
 

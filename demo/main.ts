@@ -1,6 +1,8 @@
 /**
  * `npm run demo`: a realistic workload with the official `openai` SDK, instrumented, against
- * the embedded simulator (no network, no key needed), printing every span as a table row.
+ * the embedded simulator (no network, no key needed), printing every span as a table row:
+ * headers (request id, rate limits) and, where the runtime reads bodies, tokens, finish reason
+ * and the error code that tells an exhausted quota from a rate limit.
  *
  * - `OTEL_EXPORTER_OTLP_ENDPOINT` set: export traces and metrics over OTLP instead of printing.
  * - `OPENAI_BASE_URL` set: use that server (e.g. a standalone `npm run simulator`).
@@ -58,6 +60,11 @@ console.log(
 console.log(exportOtlp ? `Exporting over OTLP to ${process.env['OTEL_EXPORTER_OTLP_ENDPOINT']}` : 'Spans:\n');
 
 const client = new OpenAI({ apiKey, baseURL, maxRetries: 8 });
+// The embedded simulator can run a key's credit dry: the demo shows that 429 next to the rate limit's.
+const DRY_KEY = 'sk-demo-credit-ran-out';
+simulator?.setQuota({ apiKey: DRY_KEY, exhausted: true });
+// No retries: an exhausted quota answers 429 every time, and retrying only waits.
+const dryClient = simulator === undefined ? undefined : new OpenAI({ apiKey: DRY_KEY, baseURL, maxRetries: 0 });
 const model = 'gpt-4o-mini';
 const notes: string[] = [];
 let stopping = false;
@@ -69,7 +76,7 @@ process.once('SIGINT', stop);
 
 try {
   do {
-    await runWorkload(client, { model, burst: flags.live ? 3 : 16, log: (line) => notes.push(line) });
+    await runWorkload(client, { model, burst: flags.live ? 3 : 16, log: (line) => notes.push(line), dryClient });
     if (flags.loop) {
       for (const line of notes.splice(0)) console.log(line);
       await new Promise((resolve) => setTimeout(resolve, 2_000));

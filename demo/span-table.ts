@@ -1,8 +1,8 @@
 import type { ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 
-const COLUMNS = ['span', 'status', 'ms', 'request id', 'req left', 'tok left', 'req reset', 'tok reset', 'retry'] as const;
-const WIDTHS = [36, 8, 7, 22, 8, 9, 9, 9, 6];
+const COLUMNS = ['span', 'status', 'error code', 'ms', 'request id', 'tok in', 'tok out', 'finish', 'req left', 'tok left', 'req reset', 'tok reset', 'retry'] as const;
+const WIDTHS = [34, 6, 19, 7, 16, 6, 7, 8, 8, 8, 9, 9, 6];
 
 /** Prints each finished span as one row of a compact table, for `npm run demo`. */
 export class SpanTableExporter implements SpanExporter {
@@ -23,8 +23,13 @@ export class SpanTableExporter implements SpanExporter {
       this.print([
         span.name + (a['http.request.resend_count'] ? ` (retry ${String(a['http.request.resend_count'])})` : ''),
         String(status),
+        // Both 429s look alike by status: the error body's code says which one it was.
+        fmt(a['openai.error.code']),
         ms.toFixed(1),
-        requestId.length > 22 ? requestId.slice(0, 21) + '…' : requestId,
+        requestId.length > 16 ? requestId.slice(0, 15) + '…' : requestId,
+        fmt(a['gen_ai.usage.input_tokens']),
+        fmt(a['gen_ai.usage.output_tokens']),
+        list(a['gen_ai.response.finish_reasons']),
         fmt(a['openai.ratelimit.requests.remaining']),
         fmt(a['openai.ratelimit.tokens.remaining']),
         seconds(a['openai.ratelimit.requests.reset']),
@@ -46,6 +51,10 @@ export class SpanTableExporter implements SpanExporter {
 
 function fmt(value: unknown): string {
   return value === undefined ? '-' : String(value);
+}
+
+function list(value: unknown): string {
+  return Array.isArray(value) && value.length > 0 ? value.join(',') : '-';
 }
 
 function seconds(value: unknown): string {

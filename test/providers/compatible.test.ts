@@ -85,7 +85,9 @@ describe('OpenAI-compatible providers through `endpoints`', () => {
     });
     const a = await chatThrough('/api/v1', (origin) => ({ url: `${origin}/api/v1`, provider: 'openrouter' }));
     expect(a['gen_ai.provider.name']).toBe('openrouter');
-    expect(Object.keys(a).filter((k) => k.startsWith('openai.'))).toEqual([]);
+    // No header-derived openai.* attribute; only which OpenAI API the path names, as for any provider speaking it.
+    expect(Object.keys(a).filter((k) => k.startsWith('openai.'))).toEqual(['openai.api.type']);
+    expect(a['openai.api.type']).toBe('chat_completions');
   });
 
   it('Together: a bare host entry matches any port and path on that host', async () => {
@@ -109,7 +111,9 @@ describe('OpenAI-compatible providers through `endpoints`', () => {
     server = await startProviderServer({});
     const a = await chatThrough('/v1', (origin) => ({ url: `${origin}/v1`, provider: 'ollama' }));
     expect(a).toMatchObject({ 'gen_ai.provider.name': 'ollama', 'gen_ai.operation.name': 'chat', 'http.response.status_code': 200 });
-    expect(Object.keys(a).filter((k) => k.startsWith('openai.'))).toEqual([]);
+    // No header-derived openai.* attribute; only which OpenAI API the path names, as for any provider speaking it.
+    expect(Object.keys(a).filter((k) => k.startsWith('openai.'))).toEqual(['openai.api.type']);
+    expect(a['openai.api.type']).toBe('chat_completions');
     for (const [key, value] of Object.entries(a)) expect(value === '' || Number.isNaN(value), key).toBe(false);
     expect(metricPoints(await otel.reader.read()).filter((p) => p.name.startsWith('openai.ratelimit.'))).toEqual([]);
   });

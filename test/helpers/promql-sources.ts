@@ -31,14 +31,18 @@ function exprsIn(file: string, parsed: unknown, key: string, isCondition: (expr:
   return found;
 }
 
-/** A top-level comparison filter (`> 0`, `< 0.10`) outside brackets makes an expression a condition. */
+/**
+ * A comparison filter (`> 0`, `< 0.10`) outside label matchers makes an expression a condition:
+ * at the top level, or inside parentheses (a Grafana query whose threshold is a separate step but
+ * which keeps only the quotas under a floor).
+ */
 function hasComparisonFilter(expr: string): boolean {
-  let depth = 0;
+  let inMatchers = 0;
   for (let i = 0; i < expr.length; i++) {
     const c = expr[i];
-    if (c === '(' || c === '{' || c === '[') depth++;
-    else if (c === ')' || c === '}' || c === ']') depth--;
-    else if (depth === 0 && (c === '<' || c === '>')) return true;
+    if (c === '{') inMatchers++;
+    else if (c === '}') inMatchers--;
+    else if (inMatchers === 0 && (c === '<' || c === '>')) return true;
   }
   return false;
 }

@@ -10,20 +10,25 @@ import { sweepForecast, type ForecastSetting } from '../helpers/alert-forecast-s
 import { firingHistory, firstFiring, lastFiring, type AlertHistory } from '../helpers/alert-history.ts';
 import { startLoadReplicas, type LoadProfile, type LoadReplicas } from '../helpers/alert-load-replicas.ts';
 import { scaledRulesYaml } from '../helpers/alert-time-scale.ts';
-import { assertFound, requireTool, startPrometheus, type PrometheusServer } from '../helpers/prometheus.ts';
+import { assertFound, freePort, requireTool, startPrometheus, type PrometheusServer } from '../helpers/prometheus.ts';
 import { bridgeJsExporterToCollectorNames } from '../helpers/prometheus-names.ts';
 import { bundledUndiciHasBodyChunks } from '../helpers/runtime.ts';
+import { builtProgram } from '../helpers/stack-binaries.ts';
+import { startCollector, type CollectorProcess } from '../helpers/stack-services.ts';
 
 /**
  * The measurement behind the forecast rules' settings, on a compressed clock: three replicas of
- * an app (official SDK, this instrumentation) share the simulator, a real Prometheus scrapes
- * them and evaluates the shipped rules with every duration divided by TIME_SCALE (the
- * simulator's window too: 60 s / TIME_SCALE), so what the rules see has the same shape as in
- * real time, and every figure below is reported in real seconds. Concurrently, each on its own
+ * an app (official SDK, this instrumentation) share the simulator and export OTLP to the
+ * Collector (built from deploy/stack, on the shipped collector-config.yaml), and Prometheus
+ * scrapes it as the shipped prometheus.yml does and evaluates the shipped rules, with every
+ * duration divided by TIME_SCALE (export and scrape intervals, the simulator's window too:
+ * 60 s / TIME_SCALE), so what the rules see has the same shape as in real time, and every figure
+ * below is reported in real seconds. Where the Collector is not built (no Go), the replicas
+ * serve /metrics to a direct scrape instead, said in the report. Concurrently, each on its own
  * quota (its own model):
  *   (a) ramps from a full window: the load climbs from 50% to 120% of the limit over 60, 120
  *       and 180 s and stays there until the first 429 — the lead time of each rule before it;
- *       and a step from 50% to 3x the limit, which no trend rule can see coming;
+ *       and steps from 50% to 1.5x, 2x and 3x the limit: how steep a climb still gets a warning;
  *   (b) a steady load at 82.5% of the limit (random arrivals) for 10 minutes: no page; nor
  *       does a batch job that leaves the window half empty for a moment on top of a 50% load;
  *       one that leaves a fifth of it is recorded (it may page: the quota came close);
@@ -54,6 +59,10 @@ const TOKENS_PER_CALL = tokenCost('chat', { max_tokens: 8, messages: [{ role: 'u
 const SCRAPE_S = scaled(5);
 const EVAL_S = scaled(15);
 const REPLICAS = 3;
+/** Production's OTLP export interval (compose: OTEL_METRIC_EXPORT_INTERVAL=5000), compressed. */
+const EXPORT_MS = 5_000 / TIME_SCALE;
+const collectorBinary = builtProgram('otelcol-openai-http');
+const PIPELINE: 'collector' | 'scrape' = process.env['ALERT_FORECAST_PIPELINE'] === 'scrape' || collectorBinary === undefined ? 'scrape' : 'collector';
 /** After its first 429 a ramp keeps going this long (real seconds), then stops. */
 const OVERRUN_S = 5;
 
@@ -87,7 +96,7 @@ function ramp(name: string, realRampSeconds: number, to: number): Ramp {
   };
 }
 
-const RAMPS = [ramp('ramp-60s', 60, 1.2), ramp('ramp-120s', 120, 1.2), ramp('ramp-180s', 180, 1.2), ramp('step-3x', 0, 3)];
+const RAMPS = [ramp('ramp-60s', 60, 1.2), ramp('ramp-120s', 120, 1.2), ramp('ramp-180s', 180, 1.2), ramp('step-1.5x', 0, 1.5), ramp('step-2x', 0, 2), ramp('step-3x', 0, 3)];
 const STEADY: LoadProfile = { name: 'steady', model: 'gpt-4o-mini-steady', apiKey: 'sk-alerts', points: [[0, 0.825 * LIMIT_RPS]], maxSeconds: scaled(600), arrivals: 'poisson' };
 /** On a 50% load, a batch job adds `extra` requests (a fraction of the window) over 10 s, once, 30 s in. */
 function burst(name: string, extra: number): LoadProfile {
@@ -127,9 +136,10 @@ describe.runIf(RUN && !prometheusTool.skip)(`forecast alerts end to end (time x1
   let sim: Simulator | undefined;
   let replicas: LoadReplicas | undefined;
   let prometheus: PrometheusServer | undefined;
+  let collector: CollectorProcess | undefined;
   let dir: string | undefined;
   let outcome: Outcome;
-  const report: Record<string, unknown> = { timeScale: TIME_SCALE, windowSeconds: 60, requestsPerWindow: REQUESTS_PER_WINDOW, replicas: REPLICAS };
+  const report: Record<string, unknown> = { timeScale: TIME_SCALE, pipeline: PIPELINE, windowSeconds: 60, requestsPerWindow: REQUESTS_PER_WINDOW, replicas: REPLICAS };
 
   beforeAll(async () => {
     assertFound(prometheusTool);
@@ -141,16 +151,35 @@ describe.runIf(RUN && !prometheusTool.skip)(`forecast alerts end to end (time x1
       expect(res.status).toBeLessThan(300);
       await res.arrayBuffer();
     }
-    replicas = await startLoadReplicas({ count: REPLICAS, baseUrl: sim.url, serviceName: 'forecast-app', metrics: 'pull' });
     dir = await mkdtemp(path.join(tmpdir(), 'alert-forecast-'));
     const scaledRules = path.join(dir, 'alerts.yml');
     await writeFile(scaledRules, await scaledRulesYaml(rulesFile, TIME_SCALE));
-    prometheus = await startPrometheus({
-      ruleFiles: [scaledRules],
-      scrapeIntervalSeconds: SCRAPE_S,
-      evaluationIntervalSeconds: EVAL_S,
-      scrapeJobs: [{ job: 'forecast-app', targets: replicas.targets, metricRelabelConfigs: bridgeJsExporterToCollectorNames() }],
-    });
+    if (PIPELINE === 'collector') {
+      // Traces are off in the replicas, so the Collector's Jaeger exporter has nothing to send.
+      collector = await startCollector(collectorBinary!, `127.0.0.1:${await freePort()}`);
+      replicas = await startLoadReplicas({
+        count: REPLICAS,
+        baseUrl: sim.url,
+        serviceName: 'forecast-app',
+        metrics: { otlpEndpoint: collector.otlpHttpUrl, exportIntervalMs: EXPORT_MS },
+      });
+      // deploy/prometheus/prometheus.yml's job for the apps, with the intervals compressed.
+      prometheus = await startPrometheus({
+        config: {
+          global: { scrape_interval: `${SCRAPE_S}s`, scrape_timeout: `${SCRAPE_S}s`, evaluation_interval: `${EVAL_S}s` },
+          rule_files: [scaledRules],
+          scrape_configs: [{ job_name: 'openai-apps', honor_labels: true, static_configs: [{ targets: [collector.exporterAddress] }] }],
+        },
+      });
+    } else {
+      replicas = await startLoadReplicas({ count: REPLICAS, baseUrl: sim.url, serviceName: 'forecast-app', metrics: 'pull' });
+      prometheus = await startPrometheus({
+        ruleFiles: [scaledRules],
+        scrapeIntervalSeconds: SCRAPE_S,
+        evaluationIntervalSeconds: EVAL_S,
+        scrapeJobs: [{ job: 'forecast-app', targets: replicas.targets, metricRelabelConfigs: bridgeJsExporterToCollectorNames() }],
+      });
+    }
     await prometheus.waitForTargetsUp();
     expect((await prometheus.rules()).filter((r) => r.type === 'alerting')).toHaveLength(6);
 
@@ -209,6 +238,7 @@ describe.runIf(RUN && !prometheusTool.skip)(`forecast alerts end to end (time x1
     console.log(`forecast alerts, time x1/${TIME_SCALE}:\n${JSON.stringify(report, null, 2)}`);
     await replicas?.kill();
     await prometheus?.stop();
+    await collector?.stop();
     await sim?.close();
     if (dir) await rm(dir, { recursive: true, force: true });
   });

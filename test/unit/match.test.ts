@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EndpointMatcher, operationFromPath, redactQuery } from '../../src/match.ts';
+import { EndpointMatcher, apiTypeFromPath, operationFromPath, redactQuery } from '../../src/match.ts';
 
 describe('EndpointMatcher', () => {
   const matcher = new EndpointMatcher(
@@ -106,6 +106,26 @@ describe('operationFromPath', () => {
     ['/', 'unknown'],
   ])('names %s %s', (path, name) => {
     expect(operationFromPath(path)).toBe(name);
+  });
+});
+
+describe('apiTypeFromPath', () => {
+  it.each([
+    ['/v1/chat/completions', 'chat_completions'],
+    ['/openai/deployments/x/chat/completions', 'chat_completions'],
+    ['/v1/responses', 'responses'],
+    ['/openai/responses/', 'responses'],
+    ['/v1/completions', 'completions'],
+    ['/v1/embeddings', 'embeddings'],
+    ['/v1/models', undefined],
+    ['/v1/responses/resp_123', undefined],
+  ])('gives %s the API type %s', (path, type) => {
+    expect(apiTypeFromPath(path)).toBe(type);
+  });
+
+  it('is on the matched target, so every runtime sets it', () => {
+    const matcher = new EndpointMatcher([], undefined);
+    expect(matcher.match('https://api.openai.com', '/v1/responses?x=1')).toMatchObject({ operation: 'chat', apiType: 'responses' });
   });
 });
 

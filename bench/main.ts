@@ -8,7 +8,8 @@
  * 3. Alternating ON/OFF blocks in one process, for the throughput ratio (drift cancels).
  * 4. A long run of spans + gauges with heap-after-GC checkpoints (heap flat?).
  * 5. Network-free micro-benchmarks (tinybench): a whole request through the real channel
- *    names, ours vs instrumentation-undici, and the hot path's parts.
+ *    names, ours vs instrumentation-undici (same MeterProvider) vs the floors, what reading
+ *    response bodies adds, and the hot path's parts.
  * Prints the tables and the targets; writes every raw figure to bench/results/*.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -21,7 +22,7 @@ import type { PartsReport } from './micro/parts.ts';
 import { HELP, parsePlan, type Plan } from './plan.ts';
 import { runChild, startSimulatorProcess } from './spawn.ts';
 import { evaluateTargets, summarizeAb, summarizeSoak, summarizeVariant, type AbSummary, type SoakSummary } from './summary.ts';
-import { abTable, handlerCostTable, partsTable, soakLine, targetTable, variantTable } from './table.ts';
+import { abTable, bodyReadingTable, handlerCostTable, partsTable, soakLine, targetTable, variantTable } from './table.ts';
 import { VARIANTS, variantById } from './variants/index.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -141,7 +142,9 @@ try {
   for (const v of VARIANTS.filter((x) => plan.variants.includes(x.id))) console.log(`  (${v.label}) ${v.id}: ${v.description}`);
   console.log(`\n${abTable(ab)}\n`);
   if (soak) console.log(`${soakLine(soak)}\n`);
+  console.log(`network-free, metric reader every ${handlerCost.metricIntervalMs} ms; instruments that reached the exporter: ${handlerCost.metricsExported.join(', ')}\n`);
   console.log(`${handlerCostTable(handlerCost)}\n`);
+  if (handlerCost.bodyReading.length > 0) console.log(`${bodyReadingTable(handlerCost)}\n`);
   console.log(`${partsTable(parts)}\n`);
   console.log(targetTable(targets));
   if (plan.quick) console.log('  (quick run: the counts are too small for the targets to mean anything; judge them on a full run)');

@@ -59,7 +59,7 @@ const QUICK: typeof FULL = {
 
 export const HELP = `usage: npm run bench [-- options]
 
-  --quick              a smoke run: every variant and part, tiny counts (~20 s)
+  --quick              a smoke run: every variant and part, tiny counts (~40 s)
   --reps <n>           repetitions of each variant (default 3)
   --requests <n>       measured requests per fetch-variant run (default 20000)
   --only <ids>         comma-separated variant ids (default: all): ${VARIANTS.map((v) => v.id).join(', ')}
@@ -99,7 +99,7 @@ export function parsePlan(argv: readonly string[]): Plan | 'help' {
     repetitions: values.reps ? positive('--reps', values.reps) : base.repetitions,
     requests: values.requests ? positive('--requests', values.requests) : base.requests,
     variants,
-    abVariants: ['ours', 'undici', 'undici-headers', 'floor'].filter((id) => variants.includes(id)),
+    abVariants: ['ours', 'undici', 'undici-headers', 'floor', 'floor-ours'].filter((id) => variants.includes(id)),
     out: values.out,
     profile: values.profile,
   };

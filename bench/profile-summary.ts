@@ -60,3 +60,20 @@ console.log('self time:');
 for (const [k, t] of [...selfByName].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(pct(t), k);
 console.log('\ninclusive time:');
 for (const [k, t] of [...inclusiveByName].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(pct(t), k);
+
+/** Where the time goes by origin: this package's sources, each @opentelemetry package, Node, the bench. */
+const origin = (n: ProfileNode): string => {
+  const url = n.callFrame.url;
+  const otel = /node_modules\/(@opentelemetry\/[^/]+)/.exec(url);
+  if (otel) return otel[1]!;
+  if (/\/(src|dist)\//.test(url) && !url.includes('node_modules')) return 'this package';
+  if (url.includes('/bench/')) return 'bench harness';
+  return url === '' || url.startsWith('node:') ? 'node / V8 (natives, GC)' : url.replace(/^.*node_modules\//, '');
+};
+const byOrigin = new Map<string, number>();
+for (const [id, t] of self) {
+  const k = origin(byId.get(id)!);
+  byOrigin.set(k, (byOrigin.get(k) ?? 0) + t);
+}
+console.log('\nself time by origin:');
+for (const [k, t] of [...byOrigin].sort((a, b) => b[1] - a[1])) console.log(pct(t), k);

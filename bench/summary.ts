@@ -186,6 +186,62 @@ export function evaluateTargets(
       }),
     );
   }
+  const floorOurs = added('floor-ours');
+  if (ours !== undefined && floorOurs !== undefined) {
+    targets.push(
+      check({
+        id: 'floor-gap',
+        description: 'our handler CPU per OpenAI request within 1 us of a minimal subscriber emitting the same span and metric records',
+        measuredBy: `network-free: ${ours.toFixed(2)} us - ${floorOurs.toFixed(2)} us (floor-ours: values known in advance, only the SDK's work)`,
+        value: ours - floorOurs,
+        limit: 1,
+        comparison: '<=',
+      }),
+    );
+  }
+  const body = (id: string) => handlerCost?.bodyReading.find((b) => b.id === id);
+  const chat = body('chat');
+  if (chat !== undefined) {
+    const gzip = body('chat-gzip');
+    targets.push(
+      check({
+        id: 'body-chat',
+        description: 'reading the body of a non-streamed chat completion adds <= 2 us per call',
+        measuredBy: `network-free, identity: ours with the body chunk published minus without (${chat.oursCallUs.toFixed(2)} us per call in all)`,
+        value: chat.oursUs,
+        limit: 2,
+        comparison: '<=',
+        alsoSeen: gzip !== undefined ? `gzip: ${gzip.oursUs.toFixed(2)} us` : undefined,
+      }),
+    );
+  }
+  const stream = body('stream');
+  if (stream !== undefined) {
+    targets.push(
+      check({
+        id: 'body-stream-chunk',
+        description: 'reading a streamed chat completion adds <= 0.5 us per chunk',
+        measuredBy: `network-free, ${stream.chunks} SSE events one per chunk, with usage: (with - without body chunks) / chunks`,
+        value: stream.oursUs,
+        limit: 0.5,
+        comparison: '<=',
+      }),
+    );
+  }
+  const small = body('embeddings-3mb-gzip');
+  const big = body('embeddings-12mb-gzip');
+  if (small !== undefined && big !== undefined) {
+    targets.push(
+      check({
+        id: 'body-flat-past-cap',
+        description: 'past the cap, body reading does not grow with body size (12 MB / 3 MB gzip embeddings)',
+        measuredBy: `network-free: ${big.oursUs.toFixed(0)} us / ${small.oursUs.toFixed(0)} us per call`,
+        value: big.oursUs / small.oursUs,
+        limit: 1.25,
+        comparison: '<=',
+      }),
+    );
+  }
   const other = added('ours-other-host');
   const fetchCpu = variants.find((v) => v.id === 'fetch')?.cpuUsPerRequest;
   const fetchNoise = fetchCpu === undefined ? Number.NaN : fetchCpu.max - fetchCpu.min;

@@ -50,6 +50,19 @@ export function handlerCostTable(report: HandlerCostReport): string {
   );
 }
 
+export function bodyReadingTable(report: HandlerCostReport): string {
+  return markdownTable(
+    ['network-free, response body', 'body reading adds (us)', 'per', 'ours per call (us)', 'undici + headers per call (us)'],
+    report.bodyReading.map((b) => [
+      `${b.id}: ${b.description}`,
+      fixed(b.oursUs, 2),
+      b.per,
+      fixed(b.oursCallUs, 1),
+      b.undiciHeadersCallUs === undefined ? '-' : fixed(b.undiciHeadersCallUs, 1),
+    ]),
+  );
+}
+
 export function partsTable(report: PartsReport): string {
   return markdownTable(
     ['hot-path part', 'median us', 'mean us'],
@@ -78,6 +91,6 @@ export function soakLine(soak: SoakSummary): string {
 export function targetTable(targets: readonly Target[]): string {
   return markdownTable(
     ['target', 'measured', 'limit', 'result'],
-    targets.map((t) => [t.description, fixed(t.value, t.id === 'other-hosts' || t.id === 'heap-flat' ? 2 : 3), `${t.comparison} ${t.limit}`, t.met ? 'met' : 'MISSED']),
+    targets.map((t) => [t.description, fixed(t.value, ['handler-cpu', 'throughput', 'body-flat-past-cap'].includes(t.id) ? 3 : 2), `${t.comparison} ${t.limit}`, t.met ? 'met' : 'MISSED']),
   );
 }

@@ -5,7 +5,8 @@ import diagnosticsChannel from 'node:diagnostics_channel';
  * undici (Node 24's bundled 7.x) publishes for one `fetch` POST, in its order, with objects
  * shaped like its own (probed from a real request): a request with an `addHeader` that appends
  * to the flat header array, and response headers as a flat array of Buffers with the names
- * and values a real OpenAI response carries (Cloudflare's included).
+ * and values a real OpenAI response carries (Cloudflare's included). The response body is
+ * published only where a message says so (see `SyntheticResponse`).
  */
 
 const CHANNEL = {
@@ -26,19 +27,6 @@ const REQUEST_BODY = Buffer.from(
       { role: 'user', content: 'Say hello in five words.' },
     ],
     max_tokens: 32,
-  }),
-);
-
-const RESPONSE_BODY = Buffer.from(
-  JSON.stringify({
-    id: 'chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT',
-    object: 'chat.completion',
-    created: 1741569952,
-    model: 'gpt-4o-mini-2024-07-18',
-    choices: [{ index: 0, message: { role: 'assistant', content: 'Hello there, how are you?', refusal: null }, logprobs: null, finish_reason: 'stop' }],
-    usage: { prompt_tokens: 19, completion_tokens: 7, total_tokens: 26 },
-    service_tier: 'default',
-    system_fingerprint: 'fp_06737a9306',
   }),
 );
 
@@ -72,8 +60,35 @@ export const OPENAI_RESPONSE_HEADER_PAIRS: ReadonlyArray<readonly [string, strin
 ];
 
 /** HTTP/1: `[name, value, ...]` Buffers, each its own allocation as undici's parser makes them. */
-export function flatHeaderBuffers(): Buffer[] {
-  return OPENAI_RESPONSE_HEADER_PAIRS.flatMap(([name, value]) => [Buffer.from(name, 'latin1'), Buffer.from(value, 'latin1')]);
+export function flatHeaderBuffers(pairs: ReadonlyArray<readonly [string, string]> = OPENAI_RESPONSE_HEADER_PAIRS): Buffer[] {
+  return pairs.flatMap(([name, value]) => [Buffer.from(name, 'latin1'), Buffer.from(value, 'latin1')]);
+}
+
+/**
+ * The same headers with the body's own content type and encoding (none: identity), as the
+ * response to a body message carries them.
+ */
+export function headerPairsFor(contentType: string, contentEncoding: string | undefined): Array<readonly [string, string]> {
+  const out: Array<readonly [string, string]> = [];
+  for (const [name, value] of OPENAI_RESPONSE_HEADER_PAIRS) {
+    const key = name.toLowerCase();
+    if (key === 'content-type') out.push([name, contentType]);
+    else if (key === 'content-encoding') {
+      if (contentEncoding !== undefined) out.push([name, contentEncoding]);
+    } else out.push([name, value]);
+  }
+  return out;
+}
+
+/** One response as the channels hand it over: its headers, and its body chunks if they are published. */
+export interface SyntheticResponse {
+  readonly path: string;
+  readonly headers: Buffer[] | Record<string, string | string[]>;
+  /**
+   * The body as `undici:request:bodyChunkReceived` delivers it, one message per chunk; absent
+   * for a runtime that does not publish that channel (Node 22, Node 24 before 24.4).
+   */
+  readonly bodyChunks?: readonly Buffer[];
 }
 
 /** HTTP/2: a plain object of lower-case names; repeated names become arrays. */
@@ -90,7 +105,7 @@ export function objectHeaders(): Record<string, string | string[]> {
 /** The fields of undici's Request that instrumentations read, plus its header-appending addHeader. */
 class SyntheticRequest {
   readonly origin: string;
-  readonly path = '/v1/chat/completions';
+  readonly path: string;
   readonly method = 'POST';
   readonly headers: string[];
   readonly body = { [Symbol.asyncIterator]: null };
@@ -99,8 +114,9 @@ class SyntheticRequest {
   readonly idempotent = false;
   readonly contentLength = REQUEST_BODY.length;
   readonly contentType = 'application/json';
-  constructor(origin: string) {
+  constructor(origin: string, path: string) {
     this.origin = origin;
+    this.path = path;
     this.headers = [
       'content-type', 'application/json',
       'authorization', 'Bearer sk-bench',
@@ -124,16 +140,19 @@ const SOCKET = { remoteAddress: '162.159.140.245', remotePort: 443, alpnProtocol
  * Publishes one whole request's messages. Like undici, a message object is only built when its
  * channel has subscribers, so "no subscriber" is the true baseline.
  */
-export function publishRequest(origin: string, responseHeaders: Buffer[] | Record<string, string | string[]>): void {
-  const request = new SyntheticRequest(origin);
+export function publishRequest(origin: string, response: SyntheticResponse): void {
+  const request = new SyntheticRequest(origin, response.path);
   if (CHANNEL.create.hasSubscribers) CHANNEL.create.publish({ request });
   if (CHANNEL.sendHeaders.hasSubscribers) CHANNEL.sendHeaders.publish({ request, headers: '', socket: SOCKET });
   if (CHANNEL.bodyChunkSent.hasSubscribers) CHANNEL.bodyChunkSent.publish({ request, chunk: REQUEST_BODY });
   if (CHANNEL.bodySent.hasSubscribers) CHANNEL.bodySent.publish({ request });
   if (CHANNEL.headers.hasSubscribers) {
-    CHANNEL.headers.publish({ request, response: { statusCode: 200, statusText: 'OK', headers: responseHeaders } });
+    CHANNEL.headers.publish({ request, response: { statusCode: 200, statusText: 'OK', headers: response.headers } });
   }
-  if (CHANNEL.bodyChunkReceived.hasSubscribers) CHANNEL.bodyChunkReceived.publish({ request, chunk: RESPONSE_BODY });
+  const chunks = response.bodyChunks;
+  if (chunks !== undefined && CHANNEL.bodyChunkReceived.hasSubscribers) {
+    for (let i = 0; i < chunks.length; i++) CHANNEL.bodyChunkReceived.publish({ request, chunk: chunks[i] });
+  }
   request.completed = true;
   if (CHANNEL.trailers.hasSubscribers) CHANNEL.trailers.publish({ request, trailers: [] });
 }

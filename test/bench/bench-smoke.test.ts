@@ -17,14 +17,14 @@ describe('npm run bench -- --quick', () => {
     // The sources, not dist/: the smoke test must not depend on (or race) a build.
     await run(process.execPath, ['bench/main.ts', '--quick', '--out', out], {
       env: { ...process.env, BENCH_LIB: 'src' },
-      timeout: 55_000,
+      timeout: 110_000,
     });
     const result = JSON.parse(readFileSync(out, 'utf8')) as {
       quick: boolean;
       variants: Array<{ id: string; errors: number; spansExported: number; requestsPerSecond: { median: number } }>;
       ab: Array<{ variant: string; throughputRatio: number }>;
       soak: { checkpoints: unknown[] };
-      handlerCost: { cases: Array<{ id: string; addedCpuUs: number }> };
+      handlerCost: { cases: Array<{ id: string; addedCpuUs: number }>; metricsExported: string[]; bodyReading: Array<{ id: string; oursUs: number }> };
       parts: { parts: Array<{ id: string }> };
       targets: Array<{ id: string; met: boolean }>;
     };
@@ -35,12 +35,18 @@ describe('npm run bench -- --quick', () => {
       expect(v.requestsPerSecond.median, v.id).toBeGreaterThan(0);
       expect(v.spansExported > 0, v.id).toBe(VARIANTS.find((x) => x.id === v.id)!.expectsSpans);
     }
-    expect(result.ab.map((a) => a.variant)).toEqual(['ours', 'undici', 'undici-headers', 'floor']);
+    expect(result.ab.map((a) => a.variant)).toEqual(['ours', 'undici', 'undici-headers', 'floor', 'floor-ours']);
     expect(result.soak.checkpoints.length).toBeGreaterThan(1);
     expect(result.handlerCost.cases.map((c) => c.id)).toEqual(
-      expect.arrayContaining(['baseline', 'ours', 'ours-other-host', 'floor', 'undici', 'undici-headers']),
+      expect.arrayContaining(['baseline', 'ours', 'ours-other-host', 'floor', 'floor-ours', 'undici', 'undici-headers']),
     );
+    // Like for like: instrumentation-undici records its duration histogram on the same MeterProvider.
+    expect(result.handlerCost.metricsExported).toEqual(expect.arrayContaining(['http.client.request.duration', 'gen_ai.client.operation.duration']));
+    expect(result.handlerCost.bodyReading.map((b) => b.id)).toEqual(['chat', 'chat-gzip', 'stream', 'embeddings-3mb-gzip', 'embeddings-12mb-gzip']);
+    for (const b of result.handlerCost.bodyReading) expect(Number.isFinite(b.oursUs), b.id).toBe(true);
     expect(result.parts.parts.map((p) => p.id)).toEqual(expect.arrayContaining(['headers-flat', 'headers-object', 'duration', 'attributes']));
-    expect(result.targets.map((t) => t.id)).toEqual(['handler-cpu', 'throughput', 'other-hosts', 'heap-flat']);
-  }, 60_000);
+    expect(result.targets.map((t) => t.id)).toEqual([
+      'handler-cpu', 'throughput', 'floor-gap', 'body-chat', 'body-stream-chunk', 'body-flat-past-cap', 'other-hosts', 'heap-flat',
+    ]);
+  }, 120_000);
 });

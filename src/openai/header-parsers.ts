@@ -86,18 +86,24 @@ function equalsAscii(value: Uint8Array, text: string): boolean {
   return true;
 }
 
+function parseContentCoding(value: string): string | undefined {
+  const v = value.trim().toLowerCase();
+  if (v.length === 0 || v.length > 64) return undefined;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e) return undefined;
+  }
+  return v;
+}
+
+// An API answers with one or two codings: a repeat costs a byte compare instead of a decode.
+const lastContentCoding = new StableToken(parseContentCoding);
+
 /**
  * `content-encoding`, lower-cased and trimmed, as the server sent it: the body reader decides
  * what it can undo (a stacked `gzip, br` it cannot, so the value is kept whole, commas and all).
  */
 export const CONTENT_CODING: HeaderParser<string> = {
-  text: (value) => {
-    const v = value.trim().toLowerCase();
-    if (v.length === 0 || v.length > 64) return undefined;
-    for (let i = 0; i < v.length; i++) {
-      const c = v.charCodeAt(i);
-      if (c < 0x20 || c > 0x7e) return undefined;
-    }
-    return v;
-  },
+  text: parseContentCoding,
+  bytes: (value) => lastContentCoding.read(value),
 };

@@ -125,6 +125,17 @@ describe('readResponseHeaders', () => {
     expect(readResponseHeaders({ 'content-encoding': 'x\u0000' }).contentEncoding).toBeUndefined();
   });
 
+  it('reads content-encoding from Buffers as from strings, whether it repeats or changes', () => {
+    for (const v of ['br', 'br', 'GZIP', 'gzip', ' br ', 'x\u0000', 'br', 'gzip, br']) {
+      expect(readResponseHeaders(asBufferArray({ 'Content-Encoding': v })).contentEncoding, v).toBe(readResponseHeaders({ 'content-encoding': v }).contentEncoding);
+    }
+    // undici's header Buffers are views into a reused socket buffer: the same bytes object may change.
+    const value = Buffer.from('gzip');
+    expect(readResponseHeaders([Buffer.from('content-encoding'), value]).contentEncoding).toBe('gzip');
+    value.write('zstd');
+    expect(readResponseHeaders([Buffer.from('content-encoding'), value]).contentEncoding).toBe('zstd');
+  });
+
   it('returns an empty result for shapes it does not know', () => {
     for (const raw of [undefined, null, 'x-request-id: 1', 42, [1, 2, 3], [Buffer.from('x-request-id')]]) {
       expect(readResponseHeaders(raw).requestId).toBeUndefined();

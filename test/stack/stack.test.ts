@@ -28,7 +28,7 @@ const STATUS_ERROR = 2;
  * instrumentation emits them once src/semconv.ts names them. Until then, expressions that need
  * them are listed, not required to return data (this tightens by itself when they land).
  */
-const SEMCONV = new Set(Object.values(semconv).filter((v): v is string => typeof v === 'string'));
+const SEMCONV = new Set(Object.values(semconv as Record<string, unknown>).filter((v): v is string => typeof v === 'string'));
 const PENDING_METRICS = [
   ['gen_ai.client.token.usage', 'gen_ai_client_token_usage'],
   ['gen_ai.client.operation.time_to_first_chunk', 'gen_ai_client_operation_time_to_first_chunk_seconds'],

@@ -52,11 +52,12 @@ export function handlerCostTable(report: HandlerCostReport): string {
 
 export function bodyReadingTable(report: HandlerCostReport): string {
   return markdownTable(
-    ['network-free, response body', 'body reading adds (us)', 'per', 'ours per call (us)', 'undici + headers per call (us)'],
+    ['network-free, response body', 'body reading adds (us)', 'per', 'of which the SDK (floor)', 'ours per call (us)', 'undici + headers per call (us)'],
     report.bodyReading.map((b) => [
       `${b.id}: ${b.description}`,
       fixed(b.oursUs, 2),
       b.per,
+      b.floorUs === undefined ? '-' : fixed(b.floorUs, 2),
       fixed(b.oursCallUs, 1),
       b.undiciHeadersCallUs === undefined ? '-' : fixed(b.undiciHeadersCallUs, 1),
     ]),

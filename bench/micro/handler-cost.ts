@@ -91,6 +91,8 @@ export interface BodyReadingRow {
   /** Added CPU of ours and of instrumentation-undici + headers on the message with its body (per call). */
   oursCallUs: number;
   undiciHeadersCallUs: number | undefined;
+  /** What the SDK alone takes for the same body output (floor-ours+chat minus floor-ours), where measured. */
+  floorUs?: number;
 }
 
 async function main(): Promise<HandlerCostReport> {
@@ -118,6 +120,13 @@ async function main(): Promise<HandlerCostReport> {
     sdk.meterProvider!.getMeter('bench-floor-ours'),
     OPENAI_ORIGIN,
     sameOutputAs({ origin: OPENAI_ORIGIN, path: '/v1/chat/completions' }),
+  );
+  // The same, plus what ours takes from a chat completion's body (span attributes, token usage).
+  const floorOursBody = sameOutputSubscriber(
+    trace.getTracer('bench-floor-ours'),
+    sdk.meterProvider!.getMeter('bench-floor-ours-body'),
+    OPENAI_ORIGIN,
+    sameOutputAs({ origin: OPENAI_ORIGIN, path: '/v1/chat/completions' }, true),
   );
   const undici = makeUndici(sdk, false);
   const undiciHeaders = makeUndici(sdk, true);
@@ -154,6 +163,9 @@ async function main(): Promise<HandlerCostReport> {
   // and instrumentation-undici + headers, which never reads a body, on the same message.
   const messages = values['no-body'] ? [] : bodyMessages();
   for (const m of messages) {
+    if (m.id === 'chat') {
+      cases.push({ id: 'floor-ours+chat', description: 'floor-ours plus the body\'s span attributes and token-usage records, values known in advance', on: () => floorOursBody.enable(), off: () => floorOursBody.disable(), origin: OPENAI_ORIGIN, response: m.withBody });
+    }
     cases.push(
       { id: `ours+${m.id}`, description: `this library, ${m.description}`, on: () => ours.enable(), off: () => ours.disable(), origin: OPENAI_ORIGIN, response: m.withBody },
       { id: `ours+${m.id}-unread`, description: `this library, the same headers, body chunks not published (Node 22)`, on: () => ours.enable(), off: () => ours.disable(), origin: OPENAI_ORIGIN, response: m.withoutBody },
@@ -235,6 +247,9 @@ async function main(): Promise<HandlerCostReport> {
       oursUs: median(read.map((v, r) => (v - unread[r]!) / divisor)),
       oursCallUs: added(`ours+${m.id}`)!,
       undiciHeadersCallUs: added(`undici-headers+${m.id}`),
+      ...(m.id === 'chat' && cpu.get('floor-ours+chat')?.length && cpu.get('floor-ours')?.length
+        ? { floorUs: median(cpu.get('floor-ours+chat')!.map((v, r) => v - cpu.get('floor-ours')![r]!)) }
+        : {}),
     });
   }
   return {

@@ -26,6 +26,12 @@ export interface DocumentState {
   readonly reason: Value;
 }
 
+function emptyLeaves(): Value[] {
+  const a: Value[] = [];
+  for (let i = 0; i < DOCUMENT_LEAVES; i++) a.push(undefined);
+  return a;
+}
+
 /** A document's value for a leaf: undefined = not seen, null = null, the wrong type, or too long. */
 type Value = string | number | null | undefined;
 
@@ -36,27 +42,28 @@ type Value = string | number | null | undefined;
  * the last finish reason of each choice), except `id`, which the first event that has one gives.
  */
 export class FieldCollector {
-  private readonly doc: Value[] = new Array<Value>(DOCUMENT_LEAVES);
-  /** The document's finished choices, as (index, finish reason) pairs. */
-  private docChoices: Value[] = [];
+  private readonly doc: Value[] = emptyLeaves();
+  /** The document's finished choices, as (index, finish reason) pairs: the first `docChoiceCount` of them. */
+  private readonly docChoices: Value[] = [];
+  private docChoiceCount = 0;
   private inChoice = false;
   private choicePosition = 0;
   private choiceIndex: Value;
   private choiceReason: Value;
 
-  private readonly kept: Value[] = new Array<Value>(DOCUMENT_LEAVES);
+  private readonly kept: Value[] = emptyLeaves();
   private keptReasons: (string | undefined)[] | undefined;
 
   /** The document's state so far, to be put back by `restore` (see the scanner's prefix snapshot). */
   save(): DocumentState {
-    return { doc: this.doc.slice(), choices: this.docChoices.slice(), inChoice: this.inChoice, position: this.choicePosition, index: this.choiceIndex, reason: this.choiceReason };
+    return { doc: this.doc.slice(), choices: this.docChoices.slice(0, 2 * this.docChoiceCount), inChoice: this.inChoice, position: this.choicePosition, index: this.choiceIndex, reason: this.choiceReason };
   }
 
   restore(state: DocumentState): void {
     for (let i = 0; i < DOCUMENT_LEAVES; i++) this.doc[i] = state.doc[i];
     const choices = this.docChoices;
-    choices.length = 0;
-    for (let i = 0; i < state.choices.length; i++) choices.push(state.choices[i]);
+    for (let i = 0; i < state.choices.length; i++) choices[i] = state.choices[i];
+    this.docChoiceCount = state.choices.length >> 1;
     this.inChoice = state.inChoice;
     this.choicePosition = state.position;
     this.choiceIndex = state.index;
@@ -64,8 +71,10 @@ export class FieldCollector {
   }
 
   beginDocument(): void {
-    this.doc.fill(undefined);
-    this.docChoices.length = 0;
+    // A plain loop: Array.prototype.fill goes through a slow generic path.
+    const doc = this.doc;
+    for (let i = 0; i < DOCUMENT_LEAVES; i++) doc[i] = undefined;
+    this.docChoiceCount = 0;
     this.inChoice = false;
   }
 
@@ -114,7 +123,7 @@ export class FieldCollector {
   /** A key that holds wanted leaves starts (again): whatever an earlier copy of it gave is replaced. */
   clear(leaves: readonly Leaf[], choices: boolean): void {
     for (let i = 0; i < leaves.length; i++) this.doc[leaves[i]!] = null;
-    if (choices) this.docChoices.length = 0;
+    if (choices) this.docChoiceCount = 0;
   }
 
   beginChoice(position: number): void {
@@ -129,7 +138,9 @@ export class FieldCollector {
     this.inChoice = false;
     // A choice without `index` is numbered by its place in the array.
     const index = this.choiceIndex === undefined ? this.choicePosition : this.choiceIndex;
-    this.docChoices.push(index, this.choiceReason);
+    const at = 2 * this.docChoiceCount++;
+    this.docChoices[at] = index;
+    this.docChoices[at + 1] = this.choiceReason;
   }
 
   /** The document was read to its end (or to the cap): keep what it gave. */
@@ -142,7 +153,8 @@ export class FieldCollector {
       kept[leaf] = v;
     }
     const choices = this.docChoices;
-    for (let i = 0; i < choices.length; i += 2) {
+    const count = 2 * this.docChoiceCount;
+    for (let i = 0; i < count; i += 2) {
       const index = choices[i];
       const reason = choices[i + 1];
       if (typeof index !== 'number' || index >= MAX_CHOICES || typeof reason !== 'string') continue;

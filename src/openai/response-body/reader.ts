@@ -13,6 +13,10 @@ type BodyShape = 'json' | 'sse';
 
 function shapeOf(contentType: string | undefined): BodyShape | undefined {
   if (typeof contentType !== 'string') return undefined;
+  // The exact values the API sends need no slicing, trimming or lower-casing.
+  if (contentType === 'application/json') return 'json';
+  if (contentType === 'text/event-stream' || contentType === 'text/event-stream; charset=utf-8') return 'sse';
+  if (contentType === 'application/json; charset=utf-8') return 'json';
   const semi = contentType.indexOf(';');
   const mime = (semi < 0 ? contentType : contentType.slice(0, semi)).trim().toLowerCase();
   if (mime === 'text/event-stream') return 'sse';
@@ -23,6 +27,7 @@ function shapeOf(contentType: string | undefined): BodyShape | undefined {
 /** `undefined` for identity, the coding to undo, or null when we cannot undo it. */
 function encodingOf(contentEncoding: string | undefined): Encoding | undefined | null {
   if (contentEncoding === undefined) return undefined;
+  if (contentEncoding === 'gzip' || contentEncoding === 'br') return contentEncoding;
   const e = contentEncoding.trim().toLowerCase();
   if (e === '' || e === 'identity') return undefined;
   if (e === 'x-gzip') return 'gzip';

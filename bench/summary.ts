@@ -1,6 +1,6 @@
 import type { AbReport, RunReport, SoakReport } from './child.ts';
 import type { HandlerCostReport } from './micro/handler-cost.ts';
-import { slope, spread, type Spread } from './stats.ts';
+import { median, slope, spread, type Spread } from './stats.ts';
 import type { VariantInfo } from './variants/index.ts';
 
 const MiB = 2 ** 20;
@@ -157,10 +157,14 @@ export function evaluateTargets(
         value: ours / theirs,
         limit: 0.5,
         comparison: '<=',
-        alsoSeen:
+        alsoSeen: [
+          `median of the per-round ratios ${perRoundRatio(handlerCost!, 'ours', 'undici-headers').toFixed(2)}`,
           e2eOurs !== undefined && e2eTheirs !== undefined
             ? `end to end, process CPU/request minus bare fetch: ${e2eOurs.toFixed(1)} us / ${e2eTheirs.toFixed(1)} us = ${(e2eOurs / e2eTheirs).toFixed(2)} (noisy: the difference of two ~250 us figures)`
             : undefined,
+        ]
+          .filter(Boolean)
+          .join('; '),
       }),
     );
   }
@@ -196,6 +200,7 @@ export function evaluateTargets(
         value: ours - floorOurs,
         limit: 1,
         comparison: '<=',
+        alsoSeen: `median of the per-round differences ${perRoundDifference(handlerCost!, 'ours', 'floor-ours').toFixed(2)} us`,
       }),
     );
   }
@@ -272,6 +277,21 @@ export function evaluateTargets(
     );
   }
   return targets;
+}
+
+/** Median over rounds of (a - baseline) / (b - baseline): each round's cases ran back to back. */
+function perRoundRatio(report: HandlerCostReport, a: string, b: string): number {
+  const series = (id: string): number[] => report.cases.find((c) => c.id === id)?.cpuUsPerRequest ?? [];
+  const base = series('baseline');
+  const as = series(a);
+  const bs = series(b);
+  return median(as.map((v, r) => (v - base[r]!) / (bs[r]! - base[r]!)));
+}
+
+function perRoundDifference(report: HandlerCostReport, a: string, b: string): number {
+  const series = (id: string): number[] => report.cases.find((c) => c.id === id)?.cpuUsPerRequest ?? [];
+  const bs = series(b);
+  return median(series(a).map((v, r) => v - bs[r]!));
 }
 
 function check(t: Omit<Target, 'met'>): Target {

@@ -60,11 +60,14 @@ console.log(
 console.log(exportOtlp ? `Exporting over OTLP to ${process.env['OTEL_EXPORTER_OTLP_ENDPOINT']}` : 'Spans:\n');
 
 const client = new OpenAI({ apiKey, baseURL, maxRetries: 8 });
-// The embedded simulator can run a key's credit dry: the demo shows that 429 next to the rate limit's.
-const DRY_KEY = 'sk-demo-credit-ran-out';
-simulator?.setQuota({ apiKey: DRY_KEY, exhausted: true });
+// A key whose credit has run out shows the other 429 next to the rate limit's: the embedded
+// simulator is told so here; a standalone one (compose) by SIM_QUOTA_EXHAUSTED_KEYS, with
+// DEMO_DRY_API_KEY naming the key to the demo.
+const dryKey = simulator !== undefined ? 'sk-demo-credit-ran-out' : flags.live ? undefined : process.env['DEMO_DRY_API_KEY'];
+if (dryKey !== undefined) simulator?.setQuota({ apiKey: dryKey, exhausted: true });
 // No retries: an exhausted quota answers 429 every time, and retrying only waits.
-const dryClient = simulator === undefined ? undefined : new OpenAI({ apiKey: DRY_KEY, baseURL, maxRetries: 0 });
+const dryClient = dryKey === undefined ? undefined : new OpenAI({ apiKey: dryKey, baseURL, maxRetries: 0 });
+let firstRound = true;
 const model = 'gpt-4o-mini';
 const notes: string[] = [];
 let stopping = false;
@@ -76,7 +79,9 @@ process.once('SIGINT', stop);
 
 try {
   do {
-    await runWorkload(client, { model, burst: flags.live ? 3 : 16, log: (line) => notes.push(line), dryClient });
+    // Once: the insufficient_quota page then fires and clears within its window, as after a top-up.
+    await runWorkload(client, { model, burst: flags.live ? 3 : 16, log: (line) => notes.push(line), dryClient: firstRound ? dryClient : undefined });
+    firstRound = false;
     if (flags.loop) {
       for (const line of notes.splice(0)) console.log(line);
       await new Promise((resolve) => setTimeout(resolve, 2_000));

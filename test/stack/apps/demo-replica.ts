@@ -18,6 +18,9 @@ const PAUSE_MS = Number(process.env['DEMO_PAUSE_MS'] ?? 2_000);
 const BURST = Number(process.env['DEMO_BURST'] ?? 16);
 const tracer = trace.getTracer('demo-replica');
 const client = new OpenAI({ apiKey: process.env['OPENAI_API_KEY'], baseURL: process.env['OPENAI_BASE_URL'], maxRetries: 8 });
+// compose's key whose credit has run out: the first iteration makes one insufficient_quota call, as the demo does.
+const dryKey = process.env['DEMO_DRY_API_KEY'];
+const dryClient = dryKey ? new OpenAI({ apiKey: dryKey, baseURL: process.env['OPENAI_BASE_URL'], maxRetries: 0 }) : undefined;
 
 let stopping = false;
 process.once('SIGTERM', () => {
@@ -28,7 +31,7 @@ for (let index = 0; !stopping; index++) {
   const started = Date.now();
   await tracer.startActiveSpan('demo iteration', async (span) => {
     try {
-      await runWorkload(client, { model: 'gpt-4o-mini', burst: BURST, log: () => {} });
+      await runWorkload(client, { model: 'gpt-4o-mini', burst: BURST, log: () => {}, dryClient: index === 0 ? dryClient : undefined });
       const { traceId, spanId } = span.spanContext();
       emit({ event: 'iteration', index, traceId, spanId, at: Date.now(), ms: Date.now() - started });
     } catch (error) {

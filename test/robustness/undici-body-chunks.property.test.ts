@@ -164,3 +164,31 @@ describe('the undici handlers, fed real bodies in random chunkings through the c
     expect(otel.spans().at(-1)!.attributes['gen_ai.response.id']).toBe('chatcmpl-1');
   });
 });
+
+describe('a body that stops arriving', () => {
+  it('is given up on after unfinishedResponseTimeoutMs: the span ends with what was read, and the reader is let go', async () => {
+    const otel = setupOtel({ endpoints: [`${ORIGIN}/v1`], unfinishedResponseTimeoutMs: 50 });
+    try {
+      const request = { origin: ORIGIN, path: '/v1/chat/completions', method: 'POST', headers: [] };
+      publish(UNDICI_CHANNELS.create, { request });
+      publish(UNDICI_CHANNELS.headers, { request, response: { statusCode: 200, headers: ['content-type', 'text/event-stream', 'content-encoding', 'gzip'] } });
+      const events = 'data: {"id":"chatcmpl-1","model":"m","choices":[{"index":0,"delta":{"content":"hi"},"finish_reason":"stop"}]}\n\ndata: {"id":"chatcmpl-1","model":"m","cho';
+      const gz = zlib.createGzip();
+      const bytes: Buffer[] = [];
+      gz.on('data', (b: Buffer) => bytes.push(b));
+      gz.write(events);
+      await new Promise<void>((resolve) => gz.flush(() => resolve()));
+      publish(UNDICI_CHANNELS.bodyChunkReceived, { request, chunk: Buffer.concat(bytes) });
+      expect(otel.instrumentation.inFlightRequests).toBe(1);
+      const [span] = await otel.waitForSpans(1, 3_000);
+      expect(otel.instrumentation.inFlightRequests).toBe(0);
+      for (const record of trackedRecords(otel)) expect(record.responseBody).toBeUndefined();
+      // The stream was cut inside an event: a broken body gives no body attribute, never a guess.
+      expect(bodyAttributes(span!.attributes)).toEqual({});
+      expect(span!.attributes['gen_ai.response.time_to_first_chunk']).toBeGreaterThanOrEqual(0);
+      gz.close();
+    } finally {
+      await otel.shutdown();
+    }
+  });
+});

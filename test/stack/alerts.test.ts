@@ -16,7 +16,8 @@ import { requireStack, stackPrograms } from '../helpers/stack-binaries.ts';
  * that the rest lasts EXHAUSTED_AFTER_SECONDS: long enough for `for: 1m` plus what the pipeline
  * adds (export 1 s, batch 1 s, scrape 5 s, evaluation 15 s).
  */
-const requirement = requireStack();
+// stack.test.ts prints the one line saying how to build the programs when they are missing.
+const requirement = requireStack({ announce: false });
 
 const REPLICAS = 3;
 const API_KEY = 'sk-shared-quota';

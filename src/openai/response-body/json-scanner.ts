@@ -215,8 +215,17 @@ export class JsonScanner {
           this.state = S_SKIP;
           break;
         }
-        case S_STRING:
-        case S_KEY: {
+        case S_KEY:
+          // A key that starts in this chunk: the common pairs are read at once.
+          if (this.valueStart === pos) {
+            const next = this.pairs(buf, pos, end);
+            if (next !== pos) {
+              pos = next;
+              break;
+            }
+          }
+        // falls through
+        case S_STRING: {
           const from = pos;
           const after = this.stringEnd(buf, pos, end);
           if (after < 0) {
@@ -281,6 +290,88 @@ export class JsonScanner {
       this.plain = true;
       return pos + 2;
     }
+    return pos;
+  }
+
+  /**
+   * The fast path for the members of an object we follow, in compact JSON with the whole member
+   * in this chunk: a plain key, its colon, and a value that is skipped (a string, number or
+   * literal nobody wants) or kept (a plain string or a count), then the comma and the next key.
+   * `pos` is just after a key's opening quote. Anything else (an escape or non-ASCII byte in the
+   * key, whitespace, a container, a value that runs past the chunk, a value the tree wants in a
+   * form this path does not handle) is left to the general machine, in the state it would have
+   * reached by itself: at a key's first byte (S_KEY), or at a value's first byte (S_VALUE, with
+   * the key's target), or after a value (S_AFTER). Returns where it stopped.
+   */
+  private pairs(buf: Uint8Array, pos: number, end: number): number {
+    const frame = this.frames[this.depth - 1]!;
+    for (;;) {
+      const keyStart = pos;
+      let p = pos;
+      while (p < end && STRING_BYTE[buf[p]!] === 0) p++;
+      // The colon and the value's first byte must be here too.
+      if (p + 2 >= end || buf[p] !== QUOTE || buf[p + 1] !== 0x3a) return keyStart;
+      const t = childFor(frame, buf, keyStart, p);
+      const v = p + 2;
+      const c = buf[v]!;
+      if (t === undefined) {
+        if (c === QUOTE) {
+          // A string nobody wants: only its end matters (escapes are stepped over, not checked).
+          let q = v + 1;
+          while (q < end) {
+            const d = buf[q]!;
+            if (d === QUOTE) break;
+            q += d === BACKSLASH ? 2 : 1;
+          }
+          if (q >= end) return this.atValue(t, v);
+          pos = q + 1;
+          this.state = S_AFTER;
+        } else if (SCALAR_BYTE[c] === 1 && !(c >= 0x41 && c <= 0x5a)) {
+          let q = v + 1;
+          while (q < end && SCALAR_BYTE[buf[q]!] === 1) q++;
+          if (q >= end) return this.atValue(t, v);
+          this.target = undefined;
+          this.valueStart = v;
+          this.endScalar(buf, v, q);
+          if (this.state === S_ERROR) return q;
+          pos = q;
+        } else return this.atValue(t, v);
+      } else if (t.kind === Kind.Count && SCALAR_BYTE[c] === 1 && !(c >= 0x41 && c <= 0x5a)) {
+        let q = v + 1;
+        while (q < end && SCALAR_BYTE[buf[q]!] === 1) q++;
+        if (q >= end) return this.atValue(t, v);
+        this.target = t;
+        this.valueStart = v;
+        this.endScalar(buf, v, q);
+        if (this.state === S_ERROR) return q;
+        pos = q;
+      } else if (t.kind === Kind.String && c === QUOTE && this.collector.wants(t.leaf)) {
+        let q = v + 1;
+        while (q < end && STRING_BYTE[buf[q]!] === 0) q++;
+        if (q >= end || buf[q] !== QUOTE || q - (v + 1) > MAX_VALUE_BYTES) return this.atValue(t, v);
+        this.collector.setAscii(t.leaf, buf, v + 1, q, asciiText);
+        this.state = S_AFTER;
+        pos = q + 1;
+      } else return this.atValue(t, v);
+      // After the value: a comma and the next key's quote go round again.
+      if (pos + 1 < end && buf[pos] === 0x2c && buf[pos + 1] === QUOTE) {
+        pos += 2;
+        this.state = S_KEY;
+        this.valueStart = pos;
+        this.heldLength = 0;
+        this.tooLong = false;
+        this.plain = true;
+        continue;
+      }
+      return pos;
+    }
+  }
+
+  /** Hands a member over to the general machine at its value's first byte. */
+  private atValue(t: PathNode | undefined, pos: number): number {
+    this.state = S_VALUE;
+    this.target = t;
+    this.valueStart = -1;
     return pos;
   }
 
@@ -417,8 +508,25 @@ export class JsonScanner {
       const c = buf[pos++]!;
       if (SKIP_BYTE[c] === 0) continue;
       if (c === QUOTE) {
+        // Most strings in a skipped container are short: step over them here, minding escapes;
+        // a long one (or one the chunk cuts) goes to the string scanner.
+        const near = pos + SHORT_STRING < end ? pos + SHORT_STRING : end;
+        while (pos < near) {
+          const d = buf[pos]!;
+          if (d === QUOTE) break;
+          pos += d === BACKSLASH ? 2 : 1;
+        }
+        if (pos < near) {
+          pos++;
+          continue;
+        }
         this.skipDepth = depth;
         this.state = S_SKIP_STRING;
+        if (pos > end) {
+          // The chunk ended on a backslash: the next chunk's first byte is escaped.
+          this.escaped = true;
+          return end;
+        }
         return pos;
       }
       if (c === 0x7b || c === 0x5b) depth++;

@@ -85,7 +85,12 @@ export class UndiciHandlers {
       record.bodyReadable = false;
       record.responseBody = responseBodyReaderFor(record);
     }
-    record.responseBody?.push(chunk);
+    const reader = record.responseBody;
+    if (reader !== undefined) {
+      reader.push(chunk);
+      // A compressed stream shows its [DONE] only once decoded.
+      if (reader.streamEnded) record.streamDone = true;
+    }
   };
 
   /** `undici:request:trailers`: the whole body was received. */

@@ -68,6 +68,7 @@ class BodyReader implements ResponseBodyReader, SseDataSink {
   private capped = false;
   private broken = false;
   private finished = false;
+  streamEnded = false;
   private onDecoded: ((buf: Buffer, start: number, end: number) => boolean) | undefined;
 
   constructor(shape: BodyShape, encoding: Encoding | undefined, error: boolean) {
@@ -177,6 +178,7 @@ class BodyReader implements ResponseBodyReader, SseDataSink {
     let ok = true;
     if (this.doneMatched === DONE.length) {
       // `[DONE]`: nothing to read.
+      this.streamEnded = true;
     } else {
       if (this.doneMatched > 0) scanner.write(DONE, 0, this.doneMatched);
       const status = scanner.end();

@@ -35,6 +35,11 @@ export interface ResponseBodyReader {
   /** The raw bytes as they came off the wire (still compressed), in any chunking. */
   push(chunk: Uint8Array): void;
   /**
+   * A stream's decoded bytes held `data: [DONE]`: the server said the call is complete, so a
+   * client that cancels the body afterwards (the openai SDK does) did not fail.
+   */
+  readonly streamEnded: boolean;
+  /**
    * The fields read. Call it once on every end path (complete, error, abort): it releases the
    * decoder. A body that was malformed, mis-labelled or cut short gives `{}`.
    */

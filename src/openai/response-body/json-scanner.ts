@@ -216,16 +216,15 @@ export class JsonScanner {
           break;
         }
         case S_KEY:
+        case S_STRING: {
           // A key that starts in this chunk: the common pairs are read at once.
-          if (this.valueStart === pos) {
+          if (this.state === S_KEY && this.valueStart === pos) {
             const next = this.pairs(buf, pos, end);
             if (next !== pos) {
               pos = next;
               break;
             }
           }
-        // falls through
-        case S_STRING: {
           const from = pos;
           const after = this.stringEnd(buf, pos, end);
           if (after < 0) {

@@ -109,7 +109,7 @@ describe.skipIf(requirement.skip)('the stack for real: Collector, Jaeger v2, Pro
     expect(accepted?.value).toBeGreaterThan(0);
   });
 
-  it("Jaeger has the demo's traces: every OpenAI span with SPEC's attributes, under the app's span", async () => {
+  it("Jaeger has the demo's traces: every OpenAI span with the documented attributes, under the app's span", async () => {
     const checked = new Set<string>();
     const instanceIds = new Set<unknown>();
     for (const replica of stack.demo) {
@@ -143,7 +143,7 @@ describe.skipIf(requirement.skip)('the stack for real: Collector, Jaeger v2, Pro
     const present = new Set(
       (await stack.prometheus.query('count by (__name__) ({job="' + serviceName + '"})')).map((s) => s.metric['__name__'] ?? ''),
     );
-    // Every instrument under SPEC's Prometheus name (the histograms' series).
+    // Every instrument under its documented Prometheus name (the histograms' series).
     for (const { name, unit, kind } of INSTRUMENTS) {
       const base = collectorPrometheusName(name, unit);
       for (const series of kind === 'histogram' ? [`${base}_bucket`, `${base}_sum`, `${base}_count`] : [base]) expect(present, series).toContain(series);
@@ -245,7 +245,7 @@ describe.skipIf(requirement.skip)('the stack for real: Collector, Jaeger v2, Pro
   }
 });
 
-/** SPEC's span attributes, as otlp-traces.test.ts checks them at the exporter, now as Jaeger stored them. */
+/** The documented span attributes, as otlp-traces.test.ts checks them at the exporter, now as Jaeger stored them. */
 function checkAttributes(s: JaegerSpan, simulatorUrl: string): void {
   const a = s.attributes;
   expect(a).toMatchObject({

@@ -335,6 +335,12 @@ export class JsonScanner {
           if (this.state === S_ERROR) return q;
           pos = q;
         } else return this.atValue(t, v);
+      } else if (c === 0x6e && v + 4 < end && buf[v + 1] === 0x75 && buf[v + 2] === 0x6c && buf[v + 3] === 0x6c && SCALAR_BYTE[buf[v + 4]!] === 0) {
+        // `null` where the tree wants something: the leaf (or every leaf under the key) is absent.
+        if (t.kind === Kind.String || t.kind === Kind.Count) this.collector.set(t.leaf, null);
+        else this.collector.clear(t.leaves, t.holdsChoices);
+        this.state = S_AFTER;
+        pos = v + 4;
       } else if (t.kind === Kind.Count && SCALAR_BYTE[c] === 1 && !(c >= 0x41 && c <= 0x5a)) {
         let q = v + 1;
         while (q < end && SCALAR_BYTE[buf[q]!] === 1) q++;

@@ -71,6 +71,13 @@ export class SseSplitter {
             pos++;
             break;
           }
+          // Nearly every line is `data: ...`: take its name, colon and space at once.
+          if (c === DATA[0] && pos + 5 < end && buf[pos + 1] === DATA[1] && buf[pos + 2] === DATA[2] && buf[pos + 3] === DATA[3] && buf[pos + 4] === COLON && buf[pos + 5] === SPACE) {
+            this.dataLine();
+            this.state = DATA_VALUE;
+            pos += 6;
+            break;
+          }
           this.state = FIELD;
           this.matched = 0;
           break;

@@ -61,6 +61,12 @@ describe('fast paths of the JSON scanner', () => {
     expect(everySplit('{"usage":{"prompt_tokens":1e2,"completion_tokens":-1},"model":7}')).toEqual({ inputTokens: 100 });
   });
 
+  it('reads null where a leaf or an object is wanted as absent, and still rejects a literal that only begins with null', () => {
+    expect(everySplit('{"usage":{"prompt_tokens":1,"completion_tokens":2},"usage":null,"model":"m","id":null,"choices":[{"index":null,"finish_reason":null}]}')).toEqual({ responseModel: 'm' });
+    expect(everySplit('{"usage":{"prompt_tokens":null,"completion_tokens":2},"choices":null}')).toEqual({ outputTokens: 2 });
+    for (const bad of ['nullx', 'nul1', 'null1']) expect(everySplit(`{"model":"m","usage":${bad}}`)).toEqual({});
+  });
+
   it('drops a wanted string longer than the value cap, read fast or not', () => {
     const text = `{"model":"${'m'.repeat(257)}","id":"${'i'.repeat(256)}"}`;
     expect(everySplit(text)).toEqual({ responseId: 'i'.repeat(256) });
@@ -79,5 +85,7 @@ describe('fast paths of the JSON scanner', () => {
       `data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"\\"}]{"},"logprobs":null,"finish_reason":${finish}}],"usage":null}\n\n`;
     const text = event('null') + event('null') + event('"stop"') + 'data: {"id":"c1","choices":[],"usage":{"prompt_tokens":3,"completion_tokens":2}}\n\ndata: [DONE]\n\n';
     expect(everySplit(text, SSE_TYPE)).toEqual({ responseId: 'c1', responseModel: 'm', finishReasons: ['stop'], inputTokens: 3, outputTokens: 2 });
+    // `data:` without its space, and fields that only begin with `data`, are not the fast `data: `.
+    expect(everySplit('data:{"model":"m"}\n\ndatax: {"model":"n"}\ndata : {"model":"n"}\ndata: {"id":"i"}\n\n', SSE_TYPE)).toEqual({ responseModel: 'm', responseId: 'i' });
   });
 });

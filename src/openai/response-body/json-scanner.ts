@@ -326,7 +326,23 @@ export class JsonScanner {
           pos = q + 1;
           this.state = S_AFTER;
         } else if (SCALAR_BYTE[c] === 1 && !(c >= 0x41 && c <= 0x5a)) {
-          let q = v + 1;
+          let q = v;
+          while (q < end && buf[q]! >= 0x30 && buf[q]! <= 0x39) q++;
+          // A plain integer (what `created` and the counts nobody wants are) needs no other check.
+          if (q < end && q > v && SCALAR_BYTE[buf[q]!] === 0 && (c !== 0x30 || q - v === 1)) {
+            this.state = S_AFTER;
+            pos = q;
+            if (pos + 1 < end && buf[pos] === 0x2c && buf[pos + 1] === QUOTE) {
+              pos += 2;
+              this.state = S_KEY;
+              this.valueStart = pos;
+              this.heldLength = 0;
+              this.tooLong = false;
+              this.plain = true;
+              continue;
+            }
+            return pos;
+          }
           while (q < end && SCALAR_BYTE[buf[q]!] === 1) q++;
           if (q >= end) return this.atValue(t, v);
           this.target = undefined;
@@ -342,7 +358,31 @@ export class JsonScanner {
         this.state = S_AFTER;
         pos = v + 4;
       } else if (t.kind === Kind.Count && SCALAR_BYTE[c] === 1 && !(c >= 0x41 && c <= 0x5a)) {
-        let q = v + 1;
+        // A count is a plain decimal integer: its value is summed as its digits are found.
+        let q = v;
+        let n = 0;
+        let d = c - 0x30;
+        while (d >= 0 && d <= 9) {
+          n = n * 10 + d;
+          if (++q >= end) break;
+          d = buf[q]! - 0x30;
+        }
+        if (q >= end) return this.atValue(t, v);
+        if (SCALAR_BYTE[buf[q]!] === 0 && q > v && q - v <= 16 && (c !== 0x30 || q - v === 1)) {
+          this.collector.set(t.leaf, n <= Number.MAX_SAFE_INTEGER ? n : null);
+          this.state = S_AFTER;
+          pos = q;
+          if (pos + 1 < end && buf[pos] === 0x2c && buf[pos + 1] === QUOTE) {
+            pos += 2;
+            this.state = S_KEY;
+            this.valueStart = pos;
+            this.heldLength = 0;
+            this.tooLong = false;
+            this.plain = true;
+            continue;
+          }
+          return pos;
+        }
         while (q < end && SCALAR_BYTE[buf[q]!] === 1) q++;
         if (q >= end) return this.atValue(t, v);
         this.target = t;

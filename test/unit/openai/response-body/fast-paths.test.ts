@@ -67,6 +67,16 @@ describe('fast paths of the JSON scanner', () => {
     for (const bad of ['nullx', 'nul1', 'null1']) expect(everySplit(`{"model":"m","usage":${bad}}`)).toEqual({});
   });
 
+  it('reads counts summed digit by digit the way the general path does: zero, leading zeros, the safe-integer edge, fractions', () => {
+    expect(everySplit('{"created":0,"usage":{"prompt_tokens":0,"completion_tokens":9007199254740991,"total_tokens":12345678901234567890}}')).toEqual({ inputTokens: 0, outputTokens: 9007199254740991 });
+    expect(everySplit('{"usage":{"prompt_tokens":9007199254740993,"completion_tokens":10.0,"total_tokens":1}}')).toEqual({ outputTokens: 10 });
+    expect(everySplit('{"usage":{"prompt_tokens":1234567890123456,"completion_tokens":12345678901234567}}')).toEqual({ inputTokens: 1234567890123456 });
+    for (const bad of ['00', '01', '1a', '2-']) {
+      expect(everySplit(`{"model":"m","usage":{"prompt_tokens":${bad}}}`)).toEqual({});
+      expect(everySplit(`{"model":"m","created":${bad}}`)).toEqual({});
+    }
+  });
+
   it('drops a wanted string longer than the value cap, read fast or not', () => {
     const text = `{"model":"${'m'.repeat(257)}","id":"${'i'.repeat(256)}"}`;
     expect(everySplit(text)).toEqual({ responseId: 'i'.repeat(256) });

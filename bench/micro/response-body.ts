@@ -2,7 +2,7 @@
  * What reading a response body costs on top of the request (network-free, tinybench): the
  * reader's whole life for one body (create, push the wire chunks, finish), for a non-streamed
  * chat completion (identity, gzip, br), a 30-chunk streamed chat with usage (per SSE chunk),
- * and gzip embeddings responses of 3 and 12 MB, whose cost must stop growing at the cap.
+ * and gzip embeddings responses of 3, 12 and 48 MB, whose cost must stop growing at the cap.
  * Each task runs a batch of bodies so the timer's own cost does not swamp the figure.
  *
  *   node_modules/.bin/node bench/micro/response-body.ts [--time 500] [--json]
@@ -40,6 +40,8 @@ const streamEvents = stream.split(/(?<=\n\n)/).map((e) => Buffer.from(e));
 /** About 3 MB and 12 MB of JSON floats, as a multi-input `encoding_format: float` request returns. */
 const embeddings3 = zlib.gzipSync(Buffer.from(embeddings(94, 1536)));
 const embeddings12 = zlib.gzipSync(Buffer.from(embeddings(376, 1536)));
+const embeddings48Text = embeddings(1504, 1536);
+const embeddings48 = zlib.gzipSync(Buffer.from(embeddings48Text));
 
 const tasks: BodyTask[] = [
   { id: 'chat-identity', description: `chat completion, ${chat.length} B, identity, one chunk`, contentType: 'application/json', contentEncoding: undefined, chunks: [chat], batch: 200, per: 'body' },
@@ -48,6 +50,7 @@ const tasks: BodyTask[] = [
   { id: 'stream-identity', description: `30-chunk streamed chat with usage (${streamEvents.length} events, one per chunk), per chunk`, contentType: 'text/event-stream', contentEncoding: undefined, chunks: streamEvents, batch: 50, per: 'chunk' },
   { id: 'embeddings-3mb-gzip', description: `embeddings, ${(embeddings(94, 1536).length / 1e6).toFixed(1)} MB JSON, gzip, 64 KiB chunks`, contentType: 'application/json', contentEncoding: 'gzip', chunks: split(embeddings3, 64 * 1024), batch: 1, per: 'body' },
   { id: 'embeddings-12mb-gzip', description: `embeddings, ${(embeddings(376, 1536).length / 1e6).toFixed(1)} MB JSON, gzip, 64 KiB chunks`, contentType: 'application/json', contentEncoding: 'gzip', chunks: split(embeddings12, 64 * 1024), batch: 1, per: 'body' },
+  { id: 'embeddings-48mb-gzip', description: `embeddings, ${(embeddings48Text.length / 1e6).toFixed(1)} MB JSON, gzip, 64 KiB chunks`, contentType: 'application/json', contentEncoding: 'gzip', chunks: split(embeddings48, 64 * 1024), batch: 1, per: 'body' },
 ];
 
 function readAll(task: BodyTask): void {
@@ -64,9 +67,17 @@ function readAll(task: BodyTask): void {
  */
 const chatText = chat.toString();
 const eventTexts = streamEvents.slice(0, -1).map((e) => e.toString().slice(6, -2));
+let byteSum = 0;
+function byteLoop(b: Buffer): void {
+  let sum = 0;
+  for (let i = 0; i < b.length; i++) sum += b[i]!;
+  byteSum += sum;
+}
 const yardsticks: Array<{ id: string; description: string; batch: number; per: number; run: () => void }> = [
   { id: 'json-parse-chat', description: 'yardstick: JSON.parse of the chat completion text', batch: 200, per: 1, run: () => JSON.parse(chatText) },
   { id: 'json-parse-chunk', description: 'yardstick: JSON.parse of each SSE chunk\'s data, per chunk', batch: 50, per: eventTexts.length, run: () => eventTexts.forEach((t) => JSON.parse(t)) },
+  // What this machine gives a bare JS loop over the chat completion's bytes (one load and add a byte).
+  { id: 'byte-loop-chat', description: 'yardstick: a bare for loop over the chat completion bytes', batch: 200, per: 1, run: () => byteLoop(chat) },
 ];
 
 const time = Number(values.time);

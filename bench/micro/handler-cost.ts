@@ -174,9 +174,14 @@ async function main(): Promise<HandlerCostReport> {
   }
   if (compare !== undefined) {
     cases.push({ id: 'compare', description: `BENCH_COMPARE=${comparePath}, spans + gauges`, on: () => compare.enable(), off: () => compare.disable(), origin: OPENAI_ORIGIN, response: flat });
+    for (const m of messages) {
+      cases.push({ id: `compare+${m.id}`, description: `BENCH_COMPARE=${comparePath}, ${m.description}`, on: () => compare.enable(), off: () => compare.disable(), origin: OPENAI_ORIGIN, response: m.withBody });
+    }
   }
   const only = values.only?.split(',');
-  if (only !== undefined) cases.splice(0, cases.length, ...cases.filter((c) => c.id === 'baseline' || c.id === 'compare' || only.includes(c.id)));
+  // The compare cases follow the cases of ours they shadow.
+  const kept = (id: string): boolean => id === 'baseline' || only!.includes(id) || (id === 'compare' && only!.includes('ours')) || (id.startsWith('compare+') && only!.includes(`ours+${id.slice(8)}`));
+  if (only !== undefined) cases.splice(0, cases.length, ...cases.filter((c) => kept(c.id)));
   // Both libraries disabled to start; each case switches its own on.
   ours.disable();
   undici.disable();

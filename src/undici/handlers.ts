@@ -5,10 +5,10 @@ import { readResponseHeaders } from '../openai/response-headers.ts';
 import { hasRequestHeader, readResendCount } from './request-headers.ts';
 import { findModel, scannedBytes } from './request-model.ts';
 import { responseBodyReaderFor } from './response-body.ts';
+import { endsWithDone } from './stream-done.ts';
 
 /** Past this many body bytes searched without finding `"model"`, stop looking. */
 const MODEL_SCAN_BUDGET_BYTES = 1024 * 1024;
-const DONE_MARKER = Buffer.from('data: [DONE]', 'latin1');
 
 /**
  * One method per undici channel. Each looks the request up by identity first, so requests to
@@ -79,7 +79,7 @@ export class UndiciHandlers {
     if (!(chunk instanceof Uint8Array) || record.statusCode === 0) return;
     if (record.firstChunkTime === undefined) record.firstChunkTime = performance.now();
     if (record.headers !== undefined && record.headers[FIELD.bodyKind] === 'sse' && !record.streamDone) {
-      record.streamDone = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).includes(DONE_MARKER);
+      record.streamDone = endsWithDone(chunk);
     }
     if (record.bodyReadable) {
       record.bodyReadable = false;

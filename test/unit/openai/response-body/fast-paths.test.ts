@@ -3,9 +3,9 @@ import type { ResponseBodyFields } from '../../../../src/openai/response-body/in
 import { JSON_TYPE, read, SSE_TYPE } from './read.ts';
 
 /**
- * The scanner reads whole members of a followed object at once, and steps over short strings
- * of a skipped container in one loop, whenever the bytes are in one chunk; anything else goes
- * to the general machine. These bodies sit on the edges of those paths, and each is read whole,
+ * The scanner reads whole members of a followed object at once whenever the bytes are in one
+ * chunk, and skips unwanted containers and strings in tight loops; anything else goes to the
+ * general machine. These bodies sit on the edges of those paths, and each is read whole,
  * split in two at every byte, and byte by byte: every way must give the same fields.
  */
 function everySplit(text: string, contentType = JSON_TYPE): ResponseBodyFields {

@@ -116,8 +116,12 @@ describe('traces from the compose demo, over OTLP/HTTP', () => {
       for (const name of [semconv.ATTR_OPENAI_RATELIMIT_REQUESTS_RESET, semconv.ATTR_OPENAI_RATELIMIT_TOKENS_RESET]) {
         expect(typeof a[name], name).toBe('number');
       }
-      expect(a[semconv.ATTR_ERROR_TYPE]).toBeUndefined();
-      expect(s.statusCode).not.toBe(STATUS_ERROR);
+      // A client that cancels a stream after its [DONE] completed the call; telling so needs the
+      // body, so where the runtime hides it such a stream ends as an abort (a documented limit).
+      if (bundledUndiciHasBodyChunks() || a[semconv.ATTR_ERROR_TYPE] !== 'AbortError') {
+        expect(a[semconv.ATTR_ERROR_TYPE]).toBeUndefined();
+        expect(s.statusCode).not.toBe(STATUS_ERROR);
+      }
       // The model is in the body; readable from a fetch body only where undici publishes it.
       const model = a[semconv.ATTR_GEN_AI_REQUEST_MODEL];
       if (bundledUndiciHasBodyChunks()) expect(s.name).toBe(`${operation} ${String(model)}`);
@@ -131,9 +135,12 @@ describe('traces from the compose demo, over OTLP/HTTP', () => {
     for (const s of limited) {
       expect(s.statusCode).toBe(STATUS_ERROR);
       expect(s.attributes[semconv.ATTR_HTTP_RESPONSE_STATUS_CODE]).toBe(429);
-      expect(typeof s.attributes[semconv.ATTR_OPENAI_RETRY_AFTER]).toBe('number');
+      // A quota that ran dry (insufficient_quota) gives no retry delay: no wait fixes it.
+      if (s.attributes[semconv.ATTR_OPENAI_ERROR_CODE] === 'insufficient_quota') expect(s.attributes[semconv.ATTR_OPENAI_RETRY_AFTER]).toBeUndefined();
+      else if (s.attributes[semconv.ATTR_OPENAI_ERROR_CODE] !== undefined) expect(typeof s.attributes[semconv.ATTR_OPENAI_RETRY_AFTER]).toBe('number');
       expect(s.attributes[semconv.ATTR_OPENAI_REQUEST_ID]).toMatch(/^req_/);
     }
+    expect(limited.some((s) => typeof s.attributes[semconv.ATTR_OPENAI_RETRY_AFTER] === 'number')).toBe(true);
     // Retries are separate attempts, each its own span and request id.
     const ids = spans().map((s) => s.attributes[semconv.ATTR_OPENAI_REQUEST_ID]);
     expect(new Set(ids).size).toBe(ids.length);

@@ -52,9 +52,10 @@ describe('rate limiting', () => {
     const limited = await post(sim, '/chat/completions', CHAT);
     expect(limited.status).toBe(429);
     expect(limited.headers.get('x-ratelimit-remaining-tokens')).toBe('10');
-    // 5 more tokens at 40 per minute: 7.5 s, less what refilled while the test ran.
+    // 5 more tokens at 40 per minute: 7.5 s, less what refilled while the test ran (up to a
+    // second on a loaded machine).
     const retryAfterMs = Number(limited.headers.get('retry-after-ms'));
-    expect(retryAfterMs).toBeGreaterThan(7400);
+    expect(retryAfterMs).toBeGreaterThan(6500);
     expect(retryAfterMs).toBeLessThanOrEqual(7500);
     expect(limited.headers.get('retry-after')).toBe('8');
     const { error } = (await limited.json()) as { error: { type: string; message: string } };

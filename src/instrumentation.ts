@@ -1,11 +1,12 @@
 import { InstrumentationBase, type InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
-import type { RequestObserver, SourceDeps } from './internal-types.ts';
+import type { SourceDeps } from './internal-types.ts';
 import { resolveConfig, type ResolvedConfig } from './config.ts';
 import { EndpointMatcher } from './match.ts';
-import { createMetrics } from './metrics/index.ts';
+import { createMetrics, type MetricsObserver } from './metrics/index.ts';
 import { NODE_HTTP_CHANNELS } from './node-http/channels.ts';
 import { NodeHttpHandlers } from './node-http/handlers.ts';
 import { RequestTracker } from './requests/tracker.ts';
+import { createSpanObserver } from './span/observer.ts';
 import { subscribeGuarded, type Unsubscribe } from './subscribe.ts';
 import type { OpenAIHttpInstrumentationConfig } from './types.ts';
 import { UNDICI_CHANNELS } from './undici/channels.ts';
@@ -31,7 +32,7 @@ export class OpenAIHttpInstrumentation extends InstrumentationBase<OpenAIHttpIns
   declare private _tracker: RequestTracker | undefined;
   declare private _undiciHandlers: UndiciHandlers | undefined;
   declare private _nodeHttpHandlers: NodeHttpHandlers | undefined;
-  declare private _metrics: (RequestObserver & { dispose(): void }) | undefined;
+  declare private _metrics: MetricsObserver | undefined;
   declare private _resolved: ResolvedConfig | undefined;
   declare private _matcher: EndpointMatcher | undefined;
 
@@ -68,12 +69,15 @@ export class OpenAIHttpInstrumentation extends InstrumentationBase<OpenAIHttpIns
     }
     global[OWNER] = this;
     const tracker = (this._tracker ??= new RequestTracker({
-      tracer: () => this.tracer,
-      config: () => this.resolved(),
-      observer: {
-        onResponse: (record) => this._metrics?.onResponse(record),
-        onEnd: (record, duration, errorType) => this._metrics?.onEnd(record, duration, errorType),
-      },
+      unfinishedResponseTimeoutMs: () => this.resolved().unfinishedResponseTimeoutMs,
+      observers: [
+        createSpanObserver({ tracer: () => this.tracer, responseHook: () => this.resolved().responseHook, diag: this._diag }),
+        // The metrics are rebuilt when the MeterProvider changes: always the current ones.
+        {
+          onResponse: (record) => this._metrics?.onResponse(record),
+          onEnd: (record, duration, errorType) => this._metrics?.onEnd(record, duration, errorType),
+        },
+      ],
       diag: this._diag,
     }));
     const sourceDeps: SourceDeps = {

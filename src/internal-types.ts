@@ -1,6 +1,6 @@
-import type { Context, DiagLogger, Span } from '@opentelemetry/api';
+import type { Context, DiagLogger } from '@opentelemetry/api';
 import type { OpenAIResponseHeaders } from './openai/headers.ts';
-import type { ResponseBodyFields, ResponseBodyReader } from './openai/response-body/index.ts';
+import type { ResponseBodyFields } from './openai/response-body/index.ts';
 
 /** Where a request goes, once matched: provider and operation are low-cardinality names. */
 export interface MatchedTarget {
@@ -15,49 +15,57 @@ export interface MatchedTarget {
 }
 
 
-/** Per-request state, from `undici:request:create` to the span's end. */
+/**
+ * The lifecycle of one matched request, from its creation to its end, whatever source reported
+ * it. Set by the tracker (and the parsed values the source hands it); read by the observers.
+ */
 export interface RequestRecord {
   readonly target: MatchedTarget;
   readonly method: string;
   /** `performance.now()` at creation: the span's start time. */
   readonly startTime: number;
   readonly parentContext: Context;
-  /** Set only when the span had to exist before the response (trace-context propagation). */
-  span: Span | undefined;
   model: string | undefined;
-  /** Body bytes already searched for the model; bounded so huge bodies cost nothing more. */
-  modelBytesScanned: number;
   resendCount: number | undefined;
   /** 0 until response headers arrive. */
   statusCode: number;
   headers: OpenAIResponseHeaders | undefined;
-  /**
-   * The response body's reader, made on the first body chunk of a response worth reading (so
-   * a runtime that never publishes body chunks never makes one). The request's end, on every
-   * path, finishes it into `body` and drops it.
-   */
-  responseBody: ResponseBodyReader | undefined;
-  /** False once a reader was made for this response, or found not worth making. */
-  bodyReadable: boolean;
-  /** `performance.now()` when the first response body chunk arrived (where the runtime reports chunks). */
-  firstChunkTime: number | undefined;
+  /** Seconds from the start to the first data event of a streamed response, where the runtime shows the body. */
+  timeToFirstChunk: number | undefined;
   /** What the response body told, once the request ended; undefined where it was not read. */
   body: ResponseBodyFields | undefined;
-  /** Saw `data: [DONE]` in a streamed body: a later cancel is not an error. */
-  streamDone: boolean;
+  /** `performance.now()` at the end, and the error it ended with (transport errors, aborts). */
+  endTime: number | undefined;
+  error: unknown;
   /** Bumped on every event: the unfinished-response sweeper reads it as a sign of life. */
   activity: number;
   ended: boolean;
+  /** What only the source that opened the record keeps (undici: its body reader). */
+  readonly source: SourceState | undefined;
 }
 
-/** What the metrics side is told about each attempt. */
+/** The part of a record that one event source owns. */
+export interface SourceState {
+  /** The request ended, on whichever path: what the response body told, and let go of the rest. */
+  finish(): ResponseBodyFields | undefined;
+}
+
+/**
+ * What the span and the metrics are told about each attempt, alike. Each method runs inside a
+ * channel handler: it must not throw into the app (the subscription guard catches what escapes).
+ */
 export interface RequestObserver {
-  /** Final response headers arrived: the rate-limit state in `record.headers` is fresh. */
-  onResponse(record: RequestRecord): void;
   /**
-   * The attempt ended (completed, failed, aborted or given up on). `durationSeconds` is
-   * undefined when the end was not observed (the call went silent, or the instrumentation was
-   * disabled): the time until we stopped waiting is not the call's duration.
+   * A record was opened. `inject` is given when trace context is to go into this request: an
+   * observer that has a context to propagate sets its headers through it.
+   */
+  onOpen?(record: RequestRecord, inject: ((name: string, value: string) => void) | undefined): void;
+  /** Final response headers arrived: the rate-limit state in `record.headers` is fresh. */
+  onResponse?(record: RequestRecord): void;
+  /**
+   * The attempt ended (completed, failed, aborted or given up on); `record.body` is settled.
+   * `durationSeconds` is undefined when the end was not observed (the call went silent, or the
+   * instrumentation was disabled): the time until we stopped waiting is not the call's duration.
    */
   onEnd(record: RequestRecord, durationSeconds: number | undefined, errorType: string | undefined): void;
 }

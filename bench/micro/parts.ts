@@ -50,19 +50,17 @@ const record: RequestRecord = {
   method: 'POST',
   startTime: performance.now(),
   parentContext: context.active(),
-  span: undefined,
   model: 'gpt-4o-mini',
-  modelBytesScanned: 0,
   resendCount: undefined,
   statusCode: 200,
   headers: readResponseHeaders(flat),
-  responseBody: undefined,
-  bodyReadable: true,
-  firstChunkTime: undefined,
+  timeToFirstChunk: undefined,
   body: undefined,
-  streamDone: false,
+  endTime: undefined,
+  error: undefined,
   activity: 0,
   ended: false,
+  source: undefined,
 };
 const config = resolveConfig({});
 const observer = createMetrics(metrics.getMeter('bench'), () => config);

@@ -3,7 +3,6 @@ import type { ResolvedConfig } from '../config.ts';
 import type { RequestObserver, RequestRecord } from '../internal-types.ts';
 import { FIELD, headerValue, type OpenAIResponseHeaders } from '../openai/headers.ts';
 import { errorType } from '../requests/error-type.ts';
-import { timeToFirstChunk } from '../requests/first-chunk.ts';
 import { TOKEN_TYPE_INPUT, TOKEN_TYPE_OUTPUT } from '../semconv.ts';
 import { boundedErrorCode } from './error-codes.ts';
 import { memoizedAttributes, type QuotaSeries } from './attributes.ts';
@@ -29,7 +28,7 @@ export interface MetricsOptions {
   readonly diag?: DiagLogger;
 }
 
-export type MetricsObserver = RequestObserver & { dispose(): void };
+export type MetricsObserver = Required<Pick<RequestObserver, 'onResponse' | 'onEnd'>> & { dispose(): void };
 
 /**
  * The metrics half: rate-limit gauges computed at collection time from the last response per
@@ -98,7 +97,7 @@ export function createMetrics(meter: Meter, config: () => ResolvedConfig, option
           if (isCount(body.inputTokens)) instruments.tokenUsage.record(body.inputTokens, attributes.tokenAttributes(record, TOKEN_TYPE_INPUT, body.responseModel));
           if (isCount(body.outputTokens)) instruments.tokenUsage.record(body.outputTokens, attributes.tokenAttributes(record, TOKEN_TYPE_OUTPUT, body.responseModel));
         }
-        const ttfc = timeToFirstChunk(record);
+        const ttfc = record.timeToFirstChunk;
         if (ttfc !== undefined) instruments.timeToFirstChunk.record(ttfc, attributes.operationAttributes(record, type));
       } catch (error) {
         diag.error('metrics: recording an ended call failed', error);

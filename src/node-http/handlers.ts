@@ -40,16 +40,11 @@ export class NodeHttpHandlers {
     if (target === undefined) return;
     // A WebSocket handshake (`ws`, Realtime API) ends in `upgrade`, not in a response: not a call we model.
     if (header(request, 'upgrade') !== undefined) return;
-    const record = this.tracker.open(request, target, request.method, parseRetryCount(header(request, RETRY_COUNT_HEADER)));
-    if (record === undefined) return;
-    if (
-      this.deps.propagateTraceContext() &&
-      request.headersSent === false &&
-      typeof request.setHeader === 'function' &&
-      header(request, 'traceparent') === undefined
-    ) {
-      this.tracker.propagate(record, (name, value) => request.setHeader!(name, value));
-    }
+    const inject =
+      this.deps.propagateTraceContext() && request.headersSent === false && typeof request.setHeader === 'function' && header(request, 'traceparent') === undefined
+        ? (name: string, value: string) => request.setHeader!(name, value)
+        : undefined;
+    this.tracker.open(request, { target, method: request.method, resendCount: parseRetryCount(header(request, RETRY_COUNT_HEADER)), inject });
   };
 
   /** `http.client.response.finish`: the final status and headers; the body is still to come. */

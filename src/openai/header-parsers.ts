@@ -1,5 +1,6 @@
 import { parseResetDuration } from './duration.ts';
 import { StableToken, latin1, mayBeBodyKind, plainDigits } from './bytes.ts';
+import { decodable, type Encoding } from './response-body/decoder.ts';
 import { firstListElement, parseCount, parseNonNegativeDecimal, parseRetryAfter, parseRetryAfterMs, parseToken } from './values.ts';
 
 /**
@@ -86,24 +87,28 @@ function equalsAscii(value: Uint8Array, text: string): boolean {
   return true;
 }
 
-function parseContentCoding(value: string): string | undefined {
+/**
+ * What the body reader does with a `content-encoding`: undo one of the codings Node's zlib has,
+ * read the bytes as they are (`identity`), or read nothing (`other`: a stacked `gzip, br` or a
+ * coding we cannot undo).
+ */
+export type BodyCoding = Encoding | 'identity' | 'other';
+
+function parseContentCoding(value: string): BodyCoding {
   const v = value.trim().toLowerCase();
-  if (v.length === 0 || v.length > 64) return undefined;
-  for (let i = 0; i < v.length; i++) {
-    const c = v.charCodeAt(i);
-    if (c < 0x20 || c > 0x7e) return undefined;
-  }
-  return v;
+  if (v === '' || v === 'identity') return 'identity';
+  if (v === 'x-gzip') return 'gzip';
+  return decodable(v) ? v : 'other';
 }
 
-// An API answers with one or two codings: a repeat costs a byte compare instead of a decode.
-const lastContentCoding = new StableToken(parseContentCoding);
+/** The values servers send, told apart from the bytes without a decode. */
+const CODINGS = (['gzip', 'br', 'deflate', 'zstd', 'identity'] as const).map((name) => ({ bytes: Buffer.from(name), coding: parseContentCoding(name) }));
 
-/**
- * `content-encoding`, lower-cased and trimmed, as the server sent it: the body reader decides
- * what it can undo (a stacked `gzip, br` it cannot, so the value is kept whole, commas and all).
- */
-export const CONTENT_CODING: HeaderParser<string> = {
+/** `content-encoding`, parsed here once into what the body reader does with it. */
+export const CONTENT_CODING: HeaderParser<BodyCoding> = {
   text: parseContentCoding,
-  bytes: (value) => lastContentCoding.read(value),
+  bytes: (value) => {
+    for (const { bytes, coding } of CODINGS) if (bytes.equals(value)) return coding;
+    return parseContentCoding(latin1(value));
+  },
 };

@@ -1,29 +1,26 @@
-import { context, propagation, trace, type DiagLogger, type Tracer } from '@opentelemetry/api';
-import type { ResolvedConfig } from '../config.ts';
-import type { MatchedTarget, RequestObserver, RequestRecord } from '../internal-types.ts';
-import { finishSpan, startSpanEarly } from '../span/finish.ts';
+import { context, type DiagLogger } from '@opentelemetry/api';
+import type { MatchedTarget, RequestObserver, RequestRecord, SourceState } from '../internal-types.ts';
 import { ERROR_TYPE_DISABLED, ERROR_TYPE_TIMEOUT, errorType } from './error-type.ts';
 import { isTracingSuppressed } from './suppressed.ts';
 import { UnfinishedSweeper } from './sweeper.ts';
 
-/**
- * Ends the body reader on every end path (complete, error, abort, timeout, disable): what it
- * read goes to `record.body`, for the span and the metrics, and the reader (its decoder, its
- * scanner state) is let go at once. The reader is synchronous, so nothing waits on it.
- */
-function finishResponseBody(record: RequestRecord): void {
-  const reader = record.responseBody;
-  record.bodyReadable = false;
-  if (reader === undefined) return;
-  record.responseBody = undefined;
-  record.body = reader.finish();
+/** What a source knows of a matched request when it is created. */
+export interface Opening {
+  readonly target: MatchedTarget;
+  readonly method: unknown;
+  readonly resendCount: number | undefined;
+  /** Where the request body could be read at creation. */
+  readonly model?: string | undefined;
+  readonly source?: SourceState | undefined;
+  /** Sets a request header: given when trace context is to be propagated into this request. */
+  readonly inject?: ((name: string, value: string) => void) | undefined;
 }
 
 /** What the request lifecycle needs from the instrumentation. */
 export interface TrackerDeps {
-  readonly tracer: () => Tracer;
-  readonly config: () => ResolvedConfig;
-  readonly observer: RequestObserver;
+  readonly unfinishedResponseTimeoutMs: () => number;
+  /** Told of every open, response and end, in this order (the span, then the metrics). */
+  readonly observers: readonly RequestObserver[];
   readonly diag: DiagLogger;
 }
 
@@ -31,17 +28,20 @@ export interface TrackerDeps {
  * The per-request state that every event source (undici's channels, node:http's) feeds: a
  * record per matched request, found by the identity of the client's request object (a
  * WeakMap, so nothing global is keyed by strings and nothing outlives the request), ended
- * exactly once (span, then metrics), with the sweeper behind it for requests that go silent.
+ * exactly once, with the sweeper behind it for requests that go silent. It announces each
+ * step to its observers and knows nothing of sources, spans or metrics.
  */
 export class RequestTracker {
   private readonly records = new WeakMap<object, RequestRecord>();
-  private readonly deps: TrackerDeps;
+  private readonly observers: readonly RequestObserver[];
   private readonly sweeper: UnfinishedSweeper;
+  private readonly diag: DiagLogger;
 
   constructor(deps: TrackerDeps) {
-    this.deps = deps;
+    this.observers = deps.observers;
+    this.diag = deps.diag;
     this.sweeper = new UnfinishedSweeper(
-      () => deps.config().unfinishedResponseTimeoutMs,
+      deps.unfinishedResponseTimeoutMs,
       (record) => this.giveUp(record, ERROR_TYPE_TIMEOUT, 'no response before unfinishedResponseTimeoutMs'),
       (error) => deps.diag.error('ending a silent request failed; the app is unaffected', error),
     );
@@ -64,58 +64,55 @@ export class RequestTracker {
    * create would orphan the first span), nor under `suppressTracing` (the SDK's own exports
    * to a Collector on a host matched as a provider are not the app's calls).
    */
-  open(request: object, target: MatchedTarget, method: unknown, resendCount: number | undefined): RequestRecord | undefined {
+  open(request: object, opening: Opening): RequestRecord | undefined {
     if (this.records.has(request)) return undefined;
     const parentContext = context.active();
     if (isTracingSuppressed(parentContext)) return undefined;
+    const { method } = opening;
     const record: RequestRecord = {
-      target,
+      target: opening.target,
       method: typeof method === 'string' && method !== '' ? method : 'GET',
       startTime: performance.now(),
       parentContext,
-      span: undefined,
-      model: undefined,
-      modelBytesScanned: 0,
-      resendCount,
+      model: opening.model,
+      resendCount: opening.resendCount,
       statusCode: 0,
       headers: undefined,
-      responseBody: undefined,
-      bodyReadable: true,
-      firstChunkTime: undefined,
+      timeToFirstChunk: undefined,
       body: undefined,
-      streamDone: false,
+      endTime: undefined,
+      error: undefined,
       activity: 0,
       ended: false,
+      source: opening.source,
     };
     this.records.set(request, record);
     this.sweeper.track(record);
+    for (const observer of this.observers) observer.onOpen?.(record, opening.inject);
     return record;
   }
 
-  /** Starts the record's span now, so its context can be injected through `setHeader`. */
-  propagate(record: RequestRecord, setHeader: (name: string, value: string) => void): void {
-    record.span = startSpanEarly(this.deps.tracer(), record);
-    const carrier: Record<string, string> = {};
-    propagation.inject(trace.setSpan(record.parentContext, record.span), carrier);
-    for (const name of Object.keys(carrier)) setHeader(name, carrier[name]!);
-  }
-
-  /** Response headers arrived: keep the status and parsed headers, tell the metrics side. */
+  /** Response headers arrived: keep the status and parsed headers, tell the observers. */
   respond(record: RequestRecord, statusCode: number, headers: RequestRecord['headers']): void {
     record.activity++;
     record.statusCode = statusCode;
     record.headers = headers;
-    this.deps.observer.onResponse(record);
+    for (const observer of this.observers) observer.onResponse?.(record);
   }
 
-  /** The source saw the request end (completed, failed or aborted): its span, then its duration. */
+  /** The first data of a streamed response arrived: the time to first chunk, taken once. */
+  firstChunk(record: RequestRecord): void {
+    if (record.timeToFirstChunk !== undefined) return;
+    const seconds = (performance.now() - record.startTime) / 1000;
+    if (Number.isFinite(seconds) && seconds >= 0) record.timeToFirstChunk = seconds;
+  }
+
+  /** The source saw the request end (completed, failed or aborted). */
   end(request: object | undefined, record: RequestRecord, error: unknown): void {
     if (record.ended) return;
     if (request !== undefined) this.records.delete(request);
     const endTime = performance.now();
-    const type = errorType(record.statusCode, error);
-    this.finish(record, endTime, type, error);
-    this.deps.observer.onEnd(record, (endTime - record.startTime) / 1000, type);
+    this.finish(record, endTime, errorType(record.statusCode, error), error, (endTime - record.startTime) / 1000);
   }
 
   /**
@@ -127,7 +124,7 @@ export class RequestTracker {
       try {
         this.giveUp(record, ERROR_TYPE_DISABLED, 'the instrumentation was disabled before a response arrived');
       } catch (error) {
-        this.deps.diag.error('ending an in-flight span on disable failed', error);
+        this.diag.error('ending an in-flight span on disable failed', error);
       }
     }
   }
@@ -140,15 +137,16 @@ export class RequestTracker {
     if (record.ended) return;
     const answered = record.statusCode > 0;
     const type = answered ? errorType(record.statusCode, undefined) : noResponseType;
-    this.finish(record, performance.now(), type, answered ? undefined : new Error(message));
-    this.deps.observer.onEnd(record, undefined, type);
+    this.finish(record, performance.now(), type, answered ? undefined : new Error(message), undefined);
   }
 
-  private finish(record: RequestRecord, endTime: number, type: string | undefined, error: unknown): void {
+  private finish(record: RequestRecord, endTime: number, type: string | undefined, error: unknown, durationSeconds: number | undefined): void {
     record.ended = true;
+    record.endTime = endTime;
+    record.error = error;
     this.sweeper.untrack(record);
-    finishResponseBody(record);
-    const config = this.deps.config();
-    finishSpan(this.deps.tracer(), record, endTime, type, error, config.responseHook, this.deps.diag);
+    // The source settles what it read (the body) and lets go of its state before anyone reads the record.
+    if (record.source !== undefined) record.body = record.source.finish();
+    for (const observer of this.observers) observer.onEnd(record, durationSeconds, type);
   }
 }

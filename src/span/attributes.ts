@@ -3,7 +3,6 @@ import type { RequestRecord } from '../internal-types.ts';
 import * as sc from '../semconv.ts';
 import { RESPONSE_BODY_FIELDS } from '../openai/body-fields.ts';
 import { HEADER_ATTRIBUTES } from '../openai/headers.ts';
-import { timeToFirstChunk } from '../requests/first-chunk.ts';
 
 /** `{operation} {model}`, or `{operation}` when the model could not be read. */
 export function spanName(record: RequestRecord): string {
@@ -63,6 +62,5 @@ export function setBodyAttributes(span: AttributeSink, record: RequestRecord): v
       if (value !== undefined) span.setAttribute(attribute, value);
     }
   }
-  const ttfc = timeToFirstChunk(record);
-  if (ttfc !== undefined) span.setAttribute(sc.ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, ttfc);
+  if (record.timeToFirstChunk !== undefined) span.setAttribute(sc.ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, record.timeToFirstChunk);
 }

@@ -1,11 +1,10 @@
-import type { RequestRecord, SourceDeps, UndiciRequestLike } from '../internal-types.ts';
+import type { SourceDeps, UndiciRequestLike } from '../internal-types.ts';
 import type { RequestTracker } from '../requests/tracker.ts';
 import { FIELD } from '../openai/headers.ts';
 import { readResponseHeaders } from '../openai/response-headers.ts';
 import { hasRequestHeader, readResendCount } from './request-headers.ts';
 import { findModel, scannedBytes } from './request-model.ts';
-import { responseBodyReaderFor } from './response-body.ts';
-import { endsWithDone } from './stream-done.ts';
+import { UndiciState } from './state.ts';
 
 /** Past this many body bytes searched without finding `"model"`, stop looking. */
 const MODEL_SCAN_BUDGET_BYTES = 1024 * 1024;
@@ -33,14 +32,15 @@ export class UndiciHandlers {
     // A WebSocket handshake (global WebSocket, Realtime API) ends in an upgrade, never in
     // trailers: it is not a call we model, and its record would otherwise linger.
     if (request.upgrade) return;
-    const record = this.tracker.open(request as object, target, request.method, readResendCount(request.headers));
-    if (record === undefined) return;
+    const inject =
+      this.deps.propagateTraceContext() && typeof request.addHeader === 'function' && !hasRequestHeader(request.headers, 'traceparent')
+        ? (name: string, value: string) => request.addHeader!(name, value)
+        : undefined;
+    const source = new UndiciState();
     // undici.request() hands the body over as a Buffer (or string): readable without touching it.
     const body = request.body;
-    if (typeof body === 'string' || body instanceof Uint8Array) scanForModel(record, body);
-    if (this.deps.propagateTraceContext() && typeof request.addHeader === 'function' && !hasRequestHeader(request.headers, 'traceparent')) {
-      this.tracker.propagate(record, (name, value) => request.addHeader!(name, value));
-    }
+    const model = typeof body === 'string' || body instanceof Uint8Array ? scanForModel(source, body, undefined) : undefined;
+    this.tracker.open(request as object, { target, method: request.method, resendCount: readResendCount(request.headers), model, source, inject });
   };
 
   /** `undici:request:bodyChunkSent` (undici >= 7.11): the only way to see a fetch body. */
@@ -50,7 +50,7 @@ export class UndiciHandlers {
     if (record === undefined) return;
     record.activity++;
     if (record.model === undefined && (typeof chunk === 'string' || chunk instanceof Uint8Array)) {
-      scanForModel(record, chunk);
+      record.model = scanForModel(record.source as UndiciState, chunk, record.model);
     }
   };
 
@@ -66,9 +66,8 @@ export class UndiciHandlers {
   };
 
   /**
-   * `undici:request:bodyChunkReceived` (undici >= 7.11): keeps long streams alive, spots
-   * [DONE], notes when the first chunk came, and hands the chunk to the body reader, made on
-   * the first chunk (a runtime that never publishes this channel never pays for one).
+   * `undici:request:bodyChunkReceived` (undici >= 7.11): keeps long streams alive, notes when a
+   * stream's first chunk came, and hands the chunk to this request's body reading.
    */
   onBodyChunkReceived = (message: unknown): void => {
     const { request, chunk } = (message ?? {}) as { request?: object; chunk?: unknown };
@@ -77,20 +76,8 @@ export class UndiciHandlers {
     record.activity++;
     // Only chunks of the final response count: nothing before its headers is the answer.
     if (!(chunk instanceof Uint8Array) || record.statusCode === 0) return;
-    if (record.firstChunkTime === undefined) record.firstChunkTime = performance.now();
-    if (record.headers !== undefined && record.headers[FIELD.bodyKind] === 'sse' && !record.streamDone) {
-      record.streamDone = endsWithDone(chunk);
-    }
-    if (record.bodyReadable) {
-      record.bodyReadable = false;
-      record.responseBody = responseBodyReaderFor(record);
-    }
-    const reader = record.responseBody;
-    if (reader !== undefined) {
-      reader.push(chunk);
-      // A compressed stream shows its [DONE] only once decoded.
-      if (reader.streamEnded) record.streamDone = true;
-    }
+    if (record.headers !== undefined && record.headers[FIELD.bodyKind] === 'sse') this.tracker.firstChunk(record);
+    (record.source as UndiciState).push(record, chunk);
   };
 
   /** `undici:request:trailers`: the whole body was received. */
@@ -106,13 +93,15 @@ export class UndiciHandlers {
     const record = this.tracker.get(request);
     if (record === undefined) return;
     // The openai SDK cancels the body once it has read `data: [DONE]`: the call completed.
-    this.tracker.end(request, record, record.streamDone ? undefined : (error ?? new Error('request failed')));
+    const done = (record.source as UndiciState).streamDone;
+    this.tracker.end(request, record, done ? undefined : (error ?? new Error('request failed')));
   };
 }
 
-function scanForModel(record: RequestRecord, body: Uint8Array | string): void {
-  if (record.modelBytesScanned >= MODEL_SCAN_BUDGET_BYTES) return;
-  const startsBody = record.modelBytesScanned === 0;
-  record.modelBytesScanned += scannedBytes(typeof body === 'string' ? body.length : body.byteLength);
-  record.model = findModel(body, startsBody);
+/** The model, searched for in one more piece of the request body (within a byte budget). */
+function scanForModel(state: UndiciState, body: Uint8Array | string, model: string | undefined): string | undefined {
+  if (state.modelBytesScanned >= MODEL_SCAN_BUDGET_BYTES) return model;
+  const startsBody = state.modelBytesScanned === 0;
+  state.modelBytesScanned += scannedBytes(typeof body === 'string' ? body.length : body.byteLength);
+  return findModel(body, startsBody);
 }

@@ -27,7 +27,7 @@ async function exportedInstruments(): Promise<Array<{ name: string; kind: string
   const metrics = createMetrics(provider.getMeter('readme'), () => config);
   const call = record({}, { ...limits([500, 499, 0.1], [10_000, 9_000, 1]), processingMs: 412, bodyKind: 'sse' });
   // A streamed answer whose body told its usage: the token and first-chunk histograms get a sample.
-  call.firstChunkTime = 0.2;
+  call.timeToFirstChunk = 0.2;
   call.body = { responseModel: 'gpt-4o-2024-08-06', inputTokens: 12, outputTokens: 30 };
   metrics.onResponse(call);
   metrics.onEnd(call, 0.5, undefined);

@@ -1,4 +1,5 @@
-import { Decoder, decodable, type Encoding } from './decoder.ts';
+import { BODY_KIND, CONTENT_CODING, type BodyCoding, type BodyKind } from '../header-parsers.ts';
+import { Decoder, type Encoding } from './decoder.ts';
 import { FieldCollector } from './fields.ts';
 import { JsonScanner, ScanStatus } from './json-scanner.ts';
 import { MAX_DOCUMENT_BYTES, MAX_STREAM_BYTES } from './limits.ts';
@@ -9,46 +10,27 @@ import type { ResponseBodyFields, ResponseBodyReader, ResponseBodyReaderInit } f
 const DONE = Buffer.from('[DONE]');
 const EMPTY: ResponseBodyFields = Object.freeze({}) as ResponseBodyFields;
 
-type BodyShape = 'json' | 'sse';
-
-function shapeOf(contentType: string | undefined): BodyShape | undefined {
-  if (typeof contentType !== 'string') return undefined;
-  // The exact values the API sends need no slicing, trimming or lower-casing.
-  if (contentType === 'application/json') return 'json';
-  if (contentType === 'text/event-stream' || contentType === 'text/event-stream; charset=utf-8') return 'sse';
-  if (contentType === 'application/json; charset=utf-8') return 'json';
-  const semi = contentType.indexOf(';');
-  const mime = (semi < 0 ? contentType : contentType.slice(0, semi)).trim().toLowerCase();
-  if (mime === 'text/event-stream') return 'sse';
-  if (mime === 'application/json' || mime.endsWith('+json')) return 'json';
-  return undefined;
-}
-
-/** `undefined` for identity, the coding to undo, or null when we cannot undo it. */
-function encodingOf(contentEncoding: string | undefined): Encoding | undefined | null {
-  if (contentEncoding === undefined) return undefined;
-  if (contentEncoding === 'gzip' || contentEncoding === 'br') return contentEncoding;
-  const e = contentEncoding.trim().toLowerCase();
-  if (e === '' || e === 'identity') return undefined;
-  if (e === 'x-gzip') return 'gzip';
-  return decodable(e) ? e : null;
-}
+type BodyShape = BodyKind;
 
 /**
- * A reader for one response body, or undefined when there is nothing to read in it (not JSON
- * or SSE, or a `content-encoding` we cannot undo, e.g. two codings stacked): then the caller
- * keeps nothing per request.
+ * A reader for one response body, given its layout and coding as the header step parsed them,
+ * or undefined when there is nothing to read in it (a coding we cannot undo, e.g. two codings
+ * stacked): then the caller keeps nothing per request.
  */
-export function createResponseBodyReader(init: ResponseBodyReaderInit): ResponseBodyReader | undefined {
+export function openResponseBody(kind: BodyKind, coding: BodyCoding, statusCode: number): ResponseBodyReader | undefined {
+  if (coding === 'other') return undefined;
   try {
-    const shape = shapeOf(init.contentType);
-    if (shape === undefined) return undefined;
-    const encoding = encodingOf(init.contentEncoding);
-    if (encoding === null) return undefined;
-    return new BodyReader(shape, encoding, init.statusCode >= 400);
+    return new BodyReader(kind, coding === 'identity' ? undefined : coding, statusCode >= 400);
   } catch {
     return undefined;
   }
+}
+
+/** The same from the header strings, parsed by the header table's own parsers. */
+export function createResponseBodyReader(init: ResponseBodyReaderInit): ResponseBodyReader | undefined {
+  const kind = typeof init.contentType === 'string' ? BODY_KIND.text(init.contentType) : undefined;
+  if (kind === undefined) return undefined;
+  return openResponseBody(kind, init.contentEncoding === undefined ? 'identity' : CONTENT_CODING.text(init.contentEncoding) ?? 'identity', init.statusCode);
 }
 
 class BodyReader implements ResponseBodyReader, SseDataSink {

@@ -6,7 +6,8 @@ import { harness, histogramPoints, record, type MetricsHarness } from './fixture
 function answered(body: NonNullable<ReturnType<typeof record>['body']>, sse = false, statusCode = 200): ReturnType<typeof record> {
   const r = record({ statusCode, startTime: 100 }, { bodyKind: sse ? 'sse' : 'json' });
   r.body = body;
-  r.firstChunkTime = 350;
+  // The tracker takes the time to first chunk of streamed responses only.
+  if (sse) r.timeToFirstChunk = 0.25;
   return r;
 }
 

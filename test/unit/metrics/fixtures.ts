@@ -24,19 +24,17 @@ export function record(
     method: 'POST',
     startTime: overrides.startTime ?? 0,
     parentContext: context.active(),
-    span: undefined,
     model: 'model' in overrides ? overrides.model : 'gpt-4o',
-    modelBytesScanned: 0,
     resendCount: undefined,
     statusCode: overrides.statusCode ?? 200,
     headers: headerValues({ requestId: 'req_1', organization: 'org-a', project: 'proj_a', ...headers }),
-    responseBody: undefined,
-    bodyReadable: true,
-    firstChunkTime: undefined,
+    timeToFirstChunk: undefined,
     body: undefined,
-    streamDone: false,
+    endTime: undefined,
+    error: undefined,
     activity: 0,
     ended: false,
+    source: undefined,
   };
 }
 

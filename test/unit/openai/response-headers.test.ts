@@ -119,14 +119,16 @@ describe('readResponseHeaders', () => {
     }
   });
 
-  it('keeps content-encoding lower-cased and whole, stacked codings included', () => {
+  it('reads content-encoding as what the body reader does with it: a coding to undo, identity, or other', () => {
     expect(readResponseHeaders({ 'content-encoding': ' GZIP ' }).contentEncoding).toBe('gzip');
-    expect(readResponseHeaders(asBufferArray({ 'Content-Encoding': 'gzip, br' })).contentEncoding).toBe('gzip, br');
-    expect(readResponseHeaders({ 'content-encoding': 'x\u0000' }).contentEncoding).toBeUndefined();
+    expect(readResponseHeaders({ 'content-encoding': 'x-gzip' }).contentEncoding).toBe('gzip');
+    expect(readResponseHeaders({ 'content-encoding': 'Identity' }).contentEncoding).toBe('identity');
+    expect(readResponseHeaders(asBufferArray({ 'Content-Encoding': 'gzip, br' })).contentEncoding).toBe('other');
+    expect(readResponseHeaders({ 'content-encoding': 'compress' }).contentEncoding).toBe('other');
   });
 
   it('reads content-encoding from Buffers as from strings, whether it repeats or changes', () => {
-    for (const v of ['br', 'br', 'GZIP', 'gzip', ' br ', 'x\u0000', 'br', 'gzip, br']) {
+    for (const v of ['br', 'br', 'GZIP', 'gzip', ' br ', 'x\u0000', 'br', 'gzip, br', 'deflate', 'identity']) {
       expect(readResponseHeaders(asBufferArray({ 'Content-Encoding': v })).contentEncoding, v).toBe(readResponseHeaders({ 'content-encoding': v }).contentEncoding);
     }
     // undici's header Buffers are views into a reused socket buffer: the same bytes object may change.

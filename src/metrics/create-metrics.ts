@@ -1,12 +1,12 @@
 import { diag as globalDiag, type Attributes, type BatchObservableCallback, type DiagLogger, type BatchObservableResult, type Meter } from '@opentelemetry/api';
 import type { ResolvedConfig } from '../config.ts';
 import type { RequestObserver, RequestRecord } from '../internal-types.ts';
-import { FIELD, headerValue, type OpenAIResponseHeaders } from '../openai/headers.ts';
+import { fieldForMetric, headerValue, type FieldRef, type OpenAIResponseHeaders } from '../openai/headers.ts';
 import { errorType } from '../requests/error-type.ts';
 import { TOKEN_TYPE_INPUT, TOKEN_TYPE_OUTPUT } from '../semconv.ts';
 import { boundedErrorCode } from './error-codes.ts';
-import { memoizedAttributes, type QuotaSeries } from './attributes.ts';
-import { createInstruments, type QuotaGauges } from './instruments.ts';
+import { operationAttributes, quotaSeries, tokenAttributes, type QuotaSeries } from './attributes.ts';
+import { createInstruments, INSTRUMENT_SPECS, type QuotaGauges } from './instruments.ts';
 import { projectQuota, type QuotaObservation } from './projection.ts';
 import { RateLimitStore } from './rate-limit-store.ts';
 
@@ -40,7 +40,6 @@ export function createMetrics(meter: Meter, config: () => ResolvedConfig, option
   const active = options.active ?? (() => true);
   const diag = options.diag ?? globalDiag;
   const instruments = createInstruments(meter);
-  const attributes = memoizedAttributes();
   let warnedAboutCap = false;
   const store = new RateLimitStore(options.maxSeries ?? MAX_RATE_LIMIT_SERIES, () => {
     if (warnedAboutCap) return;
@@ -75,10 +74,10 @@ export function createMetrics(meter: Meter, config: () => ResolvedConfig, option
       try {
         const headers = record.headers;
         if (headers === undefined) return;
-        recordRateLimits(store, attributes.quotaSeries, record, headers, now());
-        const processingMs = headerValue(headers, FIELD.processingMs);
+        recordRateLimits(store, quotaSeries, record, headers, now());
+        const processingMs = headerValue(headers, PROCESSING_MS);
         if (processingMs !== undefined && Number.isFinite(processingMs) && processingMs >= 0) {
-          instruments.processingDuration.record(processingMs / 1000, attributes.operationAttributes(record, errorType(record.statusCode, undefined)));
+          instruments.processingDuration.record(processingMs / 1000, operationAttributes(record, errorType(record.statusCode, undefined)));
         }
       } catch (error) {
         diag.error('metrics: recording a response failed', error);
@@ -91,14 +90,14 @@ export function createMetrics(meter: Meter, config: () => ResolvedConfig, option
         const body = record.body;
         if (durationSeconds !== undefined && Number.isFinite(durationSeconds) && durationSeconds >= 0) {
           const code = type !== undefined && body?.errorCode !== undefined ? boundedErrorCode(body.errorCode) : undefined;
-          instruments.operationDuration.record(durationSeconds, attributes.operationAttributes(record, type, code));
+          instruments.operationDuration.record(durationSeconds, operationAttributes(record, type, code));
         }
         if (body !== undefined) {
-          if (isCount(body.inputTokens)) instruments.tokenUsage.record(body.inputTokens, attributes.tokenAttributes(record, TOKEN_TYPE_INPUT, body.responseModel));
-          if (isCount(body.outputTokens)) instruments.tokenUsage.record(body.outputTokens, attributes.tokenAttributes(record, TOKEN_TYPE_OUTPUT, body.responseModel));
+          if (isCount(body.inputTokens)) instruments.tokenUsage.record(body.inputTokens, tokenAttributes(record, TOKEN_TYPE_INPUT, body.responseModel));
+          if (isCount(body.outputTokens)) instruments.tokenUsage.record(body.outputTokens, tokenAttributes(record, TOKEN_TYPE_OUTPUT, body.responseModel));
         }
         const ttfc = record.timeToFirstChunk;
-        if (ttfc !== undefined) instruments.timeToFirstChunk.record(ttfc, attributes.operationAttributes(record, type));
+        if (ttfc !== undefined) instruments.timeToFirstChunk.record(ttfc, operationAttributes(record, type));
       } catch (error) {
         diag.error('metrics: recording an ended call failed', error);
       }
@@ -116,15 +115,30 @@ function recordRateLimits(
   headers: OpenAIResponseHeaders,
   observedAt: number,
 ): void {
-  const requests = quota(headerValue(headers, FIELD.requestsLimit), headerValue(headers, FIELD.requestsRemaining), headerValue(headers, FIELD.requestsReset));
-  const tokens = quota(headerValue(headers, FIELD.tokensLimit), headerValue(headers, FIELD.tokensRemaining), headerValue(headers, FIELD.tokensReset));
+  const requests = quota(headers, REQUESTS);
+  const tokens = quota(headers, TOKENS);
   // A response without rate-limit headers (an error page, a proxy) says nothing about the quota.
   if (requests === undefined && tokens === undefined) return;
   const { key, attributes } = quotaSeries(record);
   store.offer(key, { attributes, sentAt: record.startTime, observedAt, requests, tokens });
 }
 
-function quota(limit: number | undefined, remaining: number | undefined, reset: number | undefined): QuotaObservation | undefined {
+/** The header fields a quota's gauges are fed from (the header table's `metric` column). */
+interface QuotaFields {
+  readonly limit: FieldRef<number>;
+  readonly remaining: FieldRef<number>;
+  readonly reset: FieldRef<number>;
+}
+
+const S = INSTRUMENT_SPECS;
+const REQUESTS: QuotaFields = { limit: fieldForMetric(S.requestsLimit.name), remaining: fieldForMetric(S.requestsRemaining.name), reset: fieldForMetric(S.requestsReset.name) };
+const TOKENS: QuotaFields = { limit: fieldForMetric(S.tokensLimit.name), remaining: fieldForMetric(S.tokensRemaining.name), reset: fieldForMetric(S.tokensReset.name) };
+const PROCESSING_MS = fieldForMetric(S.processingDuration.name);
+
+function quota(headers: OpenAIResponseHeaders, fields: QuotaFields): QuotaObservation | undefined {
+  const limit = headerValue(headers, fields.limit);
+  const remaining = headerValue(headers, fields.remaining);
+  const reset = headerValue(headers, fields.reset);
   if (limit === undefined && remaining === undefined && reset === undefined) return undefined;
   return { limit: finite(limit), remaining: finite(remaining), reset: finite(reset) };
 }

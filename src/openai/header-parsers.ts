@@ -1,5 +1,5 @@
 import { parseResetDuration } from './duration.ts';
-import { StableToken, latin1, mayBeBodyKind, plainDigits } from './bytes.ts';
+import { latin1, mayBeBodyKind, plainDigits } from './bytes.ts';
 import { decodable, type Encoding } from './response-body/decoder.ts';
 import { firstListElement, parseCount, parseNonNegativeDecimal, parseRetryAfter, parseRetryAfterMs, parseToken } from './values.ts';
 
@@ -21,16 +21,6 @@ export interface HeaderParser<T> {
 
 /** Identifiers: printable ASCII, at most 256 characters. */
 export const TOKEN: HeaderParser<string> = { text: parseToken };
-
-/**
- * An identifier that carries the same bytes in every response an app gets (organization,
- * project, API version): each row gets its own one-entry memo, so a repeat costs a byte
- * compare instead of a decode and a parse.
- */
-export function stableToken(): HeaderParser<string> {
-  const memo = new StableToken(parseToken);
-  return { text: parseToken, bytes: (value) => memo.read(value) };
-}
 
 /** Counts (quota limits and remainders): digits only, so Azure's `-1` is left out. */
 export const COUNT: HeaderParser<number> = {

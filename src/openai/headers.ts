@@ -8,7 +8,6 @@ import {
   RETRY_AFTER_SECONDS,
   TOKEN,
   WHOLE_MILLISECONDS,
-  stableToken,
   type HeaderParser,
 } from './header-parsers.ts';
 
@@ -50,9 +49,9 @@ function row<Field extends string, Value>(
 export const RESPONSE_HEADERS = [
   row('x-request-id', 'requestId', TOKEN, { name: sc.ATTR_OPENAI_REQUEST_ID, type: 'string' }),
   row('apim-request-id', 'requestId', TOKEN, { name: sc.ATTR_OPENAI_REQUEST_ID, type: 'string' }),
-  row('openai-organization', 'organization', stableToken(), { name: sc.ATTR_OPENAI_ORGANIZATION, type: 'string' }),
-  row('openai-project', 'project', stableToken(), { name: sc.ATTR_OPENAI_PROJECT, type: 'string' }),
-  row('openai-version', 'version', stableToken(), { name: sc.ATTR_OPENAI_VERSION, type: 'string' }),
+  row('openai-organization', 'organization', TOKEN, { name: sc.ATTR_OPENAI_ORGANIZATION, type: 'string' }),
+  row('openai-project', 'project', TOKEN, { name: sc.ATTR_OPENAI_PROJECT, type: 'string' }),
+  row('openai-version', 'version', TOKEN, { name: sc.ATTR_OPENAI_VERSION, type: 'string' }),
   row('openai-processing-ms', 'processingMs', WHOLE_MILLISECONDS, {
     name: sc.ATTR_OPENAI_PROCESSING_MS,
     type: 'int',
@@ -134,3 +133,13 @@ export const HEADER_ATTRIBUTES: ReadonlyArray<{ readonly index: number; readonly
   }
   return out;
 })();
+
+/**
+ * The field that feeds an instrument, from the table's `metric` column: the metrics side asks
+ * by instrument name, so which header feeds which gauge or histogram is written only here.
+ */
+export function fieldForMetric(metric: string): FieldRef<number> {
+  const row = (RESPONSE_HEADERS as readonly ResponseHeaderRow[]).find((r) => r.metric === metric);
+  if (row === undefined) throw new Error(`no response header feeds ${metric}`);
+  return FIELD[row.field as ResponseHeaderField] as FieldRef<number>;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StableToken, latin1, mayBeBodyKind, plainDigits } from '../../../src/openai/bytes.ts';
+import { latin1, mayBeBodyKind, plainDigits } from '../../../src/openai/bytes.ts';
 import { readNamedHeaders as readResponseHeaders } from '../../helpers/header-fields.ts';
 
 const b = (s: string): Buffer => Buffer.from(s, 'latin1');
@@ -39,30 +39,5 @@ describe('header bytes', () => {
     const fromBytes = readResponseHeaders(pairs.flat().map(b), now);
     expect(fromBytes).toEqual(readResponseHeaders(pairs.flat(), now));
     expect(fromBytes).toMatchObject({ requestsRemaining: 12, requestsLimit: 500, processingMs: 413, tokensLimit: 7, retryAfter: 30, bodyKind: 'sse' });
-  });
-});
-
-describe('StableToken', () => {
-  it('answers a repeat from memory and anything else by parsing, always as parse would', () => {
-    let parses = 0;
-    const tokens = new StableToken((s) => {
-      parses++;
-      return s === 'bad' ? undefined : s.toUpperCase();
-    });
-    expect(tokens.read(b('org-a'))).toBe('ORG-A');
-    expect(tokens.read(b('org-a'))).toBe('ORG-A');
-    expect(parses).toBe(1);
-    expect(tokens.read(b('org-b'))).toBe('ORG-B');
-    expect(tokens.read(b('bad'))).toBeUndefined();
-    expect(tokens.read(b('bad'))).toBeUndefined();
-    expect(parses).toBe(3);
-  });
-
-  it('does not let a later change to the Buffer it was given change its memory', () => {
-    const tokens = new StableToken((s) => s);
-    const value = b('proj_a');
-    tokens.read(value);
-    value[5] = 0x62; // the socket buffer is reused: now "proj_b"
-    expect(tokens.read(value)).toBe('proj_b');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HEADER_ATTRIBUTES, RESPONSE_HEADERS } from '../../../src/openai/headers.ts';
+import { HEADER_ATTRIBUTES, RESPONSE_HEADERS, fieldForMetric } from '../../../src/openai/headers.ts';
 import { readNamedHeaders as readResponseHeaders } from '../../helpers/header-fields.ts';
 import { INSTRUMENT_SPECS } from '../../../src/metrics/instruments.ts';
 
@@ -19,9 +19,15 @@ describe('the response-header table', () => {
     expect(HEADER_ATTRIBUTES.map((a) => a.attribute)).toEqual([...new Set(RESPONSE_HEADERS.flatMap((r) => (r.attribute ? [r.attribute] : [])))]);
   });
 
-  it('names only instruments the code creates', () => {
+  it('names only instruments the code creates, and feeds each of them from one header', () => {
     const instruments = new Set<string>(Object.values(INSTRUMENT_SPECS).map((spec) => spec.name));
-    for (const row of RESPONSE_HEADERS) if (row.metric !== undefined) expect(instruments.has(row.metric), row.metric).toBe(true);
+    const fed = RESPONSE_HEADERS.flatMap((row) => (row.metric === undefined ? [] : [row.metric]));
+    for (const metric of fed) expect(instruments.has(metric), metric).toBe(true);
+    expect(new Set(fed).size).toBe(fed.length);
+    for (const spec of Object.values(INSTRUMENT_SPECS)) {
+      if (spec.kind === 'gauge') expect(fed, spec.name).toContain(spec.name);
+    }
+    expect(() => fieldForMetric('no.such.metric')).toThrow();
   });
 
   it('reads every row, from both header shapes', () => {

@@ -29,6 +29,28 @@ describe('plain fetch', () => {
     expect(span!.attributes['openai.ratelimit.requests.limit']).toBe(60);
   });
 
+  it('reads the headers of any server named in config, not only the simulator', async () => {
+    sim = await startSimulator();
+    other = await startHttpServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.setHeader('x-request-id', 'req_abc');
+        res.setHeader('x-ratelimit-reset-requests', '1m26.4s');
+        res.setHeader('x-ratelimit-remaining-tokens', '1999750');
+        res.end('{}');
+      });
+    });
+    otel = setupOtel({ endpoints: [`${other.origin}/v1`] });
+    await (await post(`${other.origin}/v1/chat/completions`)).text();
+    const [span] = await otel.waitForSpans(1);
+    expect(span!.attributes).toMatchObject({
+      'openai.request.id': 'req_abc',
+      'openai.ratelimit.requests.reset': 86.4,
+      'openai.ratelimit.tokens.remaining': 1999750,
+      'gen_ai.operation.name': 'chat',
+    });
+  });
+
   it('makes no span, and keeps no state, for requests to other hosts', async () => {
     sim = await startSimulator();
     other = await startHttpServer((_req, res) => res.end('ok'));

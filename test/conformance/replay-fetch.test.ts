@@ -1,12 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { publishesBodyChunksReceived } from '../helpers/runtime.ts';
 import { readCorpus } from './normalise.ts';
-import { expectConformingSpan, KNOWN_DEFECTS, startReplay, type Replay } from './replay.ts';
+import { expectConformingSpan, startReplay, type Replay } from './replay.ts';
 
 const corpus = readCorpus();
-const bodyReadable = await publishesBodyChunksReceived();
-/** Defects the corpus found that are not fixed yet: expected to fail where the body is read. */
-const test = (id: string) => (bodyReadable && KNOWN_DEFECTS.has(id) ? it.fails : it);
 
 describe('recorded live traffic, replayed through global fetch', () => {
   let replay: Replay;
@@ -18,7 +14,7 @@ describe('recorded live traffic, replayed through global fetch', () => {
     await replay.close();
   });
 
-  for (const exchange of corpus) test(exchange.id)(`${exchange.id} gives the span the recording and the README call for`, async () => {
+  for (const exchange of corpus) it(`${exchange.id} gives the span the recording and the README call for`, async () => {
     replay.server.serve(exchange);
     const response = await fetch(`${replay.server.origin}${exchange.request.path}`, {
       method: exchange.request.method,

@@ -7,15 +7,6 @@ import type { Exchange } from './normalise.ts';
 import { expectedSpan, README_ATTRIBUTES, type ReplayContext } from './oracle.ts';
 import { startReplayServer, type ReplayServer } from './replay-server.ts';
 
-/**
- * Exchanges that show a defect not fixed yet, with what is wrong; each entry goes when its fix
- * lands (the test then passes and `it.fails` would fail it).
- */
-export const KNOWN_DEFECTS: ReadonlyMap<string, string> = new Map([
-  ['elastic+elastic-otel-python-instrumentations/test_stream[azure_provider_chat_completions].yaml#0', 'Azure prompt-filter event: gen_ai.response.id ""'],
-  ['elastic+elastic-otel-python-instrumentations/test_stream_with_include_usage_option[azure_provider_chat_completions].yaml#0', 'Azure prompt-filter event: gen_ai.response.id ""'],
-]);
-
 export const PROVIDER = { openai: 'openai', azure: 'azure.ai.openai' } as const;
 
 export interface Replay {

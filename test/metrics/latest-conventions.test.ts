@@ -13,12 +13,12 @@ import { histogramPoints, metric, points } from '../unit/metrics/fixtures.ts';
  * against the simulator (compressed, as the real API answers), a real MeterProvider and reader.
  */
 const readable = await publishesBodyChunksReceived();
-const PREVIOUS = [
+const PREVIOUS: readonly string[] = [
   semconv.METRIC_GEN_AI_CLIENT_OPERATION_DURATION,
   semconv.METRIC_GEN_AI_CLIENT_TOKEN_USAGE,
   semconv.METRIC_GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK,
 ];
-const LATEST = Object.values(LATEST_GEN_AI_INSTRUMENT_SPECS).map((spec) => spec.name);
+const LATEST: readonly string[] = Object.values(LATEST_GEN_AI_INSTRUMENT_SPECS).map((spec) => spec.name);
 const CHUNK_DELAY_MS = 40;
 const messages = [{ role: 'user' as const, content: 'Say hello' }];
 

@@ -271,10 +271,23 @@ export function createInstruments(meter: Meter, names: GenAiMetricNames): Instru
     previous: names.previous
       ? { operationDuration: histogram(s.operationDuration), tokenUsage: histogram(s.tokenUsage), timeToFirstChunk: histogram(s.timeToFirstChunk) }
       : undefined,
-    latest: names.latest
-      ? (Object.fromEntries(
-          Object.entries(LATEST_GEN_AI_INSTRUMENT_SPECS).map(([key, spec]) => [key, spec.kind === 'counter' ? counter(spec) : histogram(spec)]),
-        ) as unknown as LatestGenAiInstruments)
-      : undefined,
+    latest: names.latest ? latestInstruments(histogram, counter) : undefined,
+  };
+}
+
+function latestInstruments(histogram: (spec: InstrumentSpec) => Histogram, counter: (spec: InstrumentSpec) => Counter): LatestGenAiInstruments {
+  const l = LATEST_GEN_AI_INSTRUMENT_SPECS;
+  return {
+    inferenceDuration: histogram(l.inferenceDuration),
+    embeddingsDuration: histogram(l.embeddingsDuration),
+    timeToFirstChunk: histogram(l.timeToFirstChunk),
+    timePerOutputChunk: histogram(l.timePerOutputChunk),
+    usageInputTokens: counter(l.usageInputTokens),
+    usageOutputTokens: counter(l.usageOutputTokens),
+    usageCacheReadInputTokens: counter(l.usageCacheReadInputTokens),
+    usageReasoningOutputTokens: counter(l.usageReasoningOutputTokens),
+    inferenceInputTokens: histogram(l.inferenceInputTokens),
+    inferenceOutputTokens: histogram(l.inferenceOutputTokens),
+    embeddingsInputTokens: histogram(l.embeddingsInputTokens),
   };
 }

@@ -32,6 +32,10 @@ export interface RequestRecord {
   headers: OpenAIResponseHeaders | undefined;
   /** Seconds from the start to the first data event of a streamed response, where the runtime shows the body. */
   timeToFirstChunk: number | undefined;
+  /** Data events (chunks) of a streamed body that have ended, `[DONE]` not counted. */
+  outputChunks: number;
+  /** `performance.now()` when the last of them ended. */
+  lastChunkEndTime: number | undefined;
   /** What the response body told, once the request ended; undefined where it was not read. */
   body: ResponseBodyFields | undefined;
   /** `performance.now()` at the end, and the error it ended with (transport errors, aborts). */
@@ -68,6 +72,12 @@ export interface RequestObserver {
    * instrumentation was disabled): the time until we stopped waiting is not the call's duration.
    */
   onEnd(record: RequestRecord, durationSeconds: number | undefined, errorType: string | undefined): void;
+  /**
+   * `count` more chunks (SSE data events) of a streamed body ended, all at this moment;
+   * `sincePrevious` is the time in seconds since the chunk before them ended (undefined when the
+   * first of them is the stream's first chunk).
+   */
+  onChunks?(record: RequestRecord, count: number, sincePrevious: number | undefined): void;
 }
 
 /** The slice of an undici `Request` we read. Everything is optional: other undici versions vary. */

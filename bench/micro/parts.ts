@@ -55,6 +55,8 @@ const record: RequestRecord = {
   statusCode: 200,
   headers: readResponseHeaders(flat),
   timeToFirstChunk: undefined,
+  outputChunks: 0,
+  lastChunkEndTime: undefined,
   body: undefined,
   endTime: undefined,
   error: undefined,

@@ -7,6 +7,7 @@ import { TOKEN_TYPE_INPUT, TOKEN_TYPE_OUTPUT } from '../semconv.ts';
 import { boundedErrorCode } from './error-codes.ts';
 import { operationAttributes, quotaSeries, tokenAttributes, type QuotaSeries } from './attributes.ts';
 import { createInstruments, INSTRUMENT_SPECS, type QuotaGauges } from './instruments.ts';
+import { recordLatestChunks, recordLatestEnd } from './latest-conventions.ts';
 import { projectQuota, type QuotaObservation } from './projection.ts';
 import { RateLimitStore } from './rate-limit-store.ts';
 
@@ -28,7 +29,7 @@ export interface MetricsOptions {
   readonly diag?: DiagLogger;
 }
 
-export type MetricsObserver = Required<Pick<RequestObserver, 'onResponse' | 'onEnd'>> & { dispose(): void };
+export type MetricsObserver = Required<Pick<RequestObserver, 'onResponse' | 'onEnd' | 'onChunks'>> & { dispose(): void };
 
 /**
  * The metrics half: rate-limit gauges computed at collection time from the last response per
@@ -39,7 +40,8 @@ export function createMetrics(meter: Meter, config: () => ResolvedConfig, option
   const now = options.now ?? (() => performance.now());
   const active = options.active ?? (() => true);
   const diag = options.diag ?? globalDiag;
-  const instruments = createInstruments(meter);
+  const instruments = createInstruments(meter, config().genAiMetrics);
+  const { previous, latest } = instruments;
   let warnedAboutCap = false;
   const store = new RateLimitStore(options.maxSeries ?? MAX_RATE_LIMIT_SERIES, () => {
     if (warnedAboutCap) return;
@@ -88,18 +90,29 @@ export function createMetrics(meter: Meter, config: () => ResolvedConfig, option
     onEnd(record, durationSeconds, type) {
       try {
         const body = record.body;
-        if (durationSeconds !== undefined && Number.isFinite(durationSeconds) && durationSeconds >= 0) {
-          const code = type !== undefined && body?.errorCode !== undefined ? boundedErrorCode(body.errorCode) : undefined;
-          instruments.operationDuration.record(durationSeconds, operationAttributes(record, type, code));
-        }
-        if (body !== undefined) {
-          if (isCount(body.inputTokens)) instruments.tokenUsage.record(body.inputTokens, tokenAttributes(record, TOKEN_TYPE_INPUT, body.responseModel));
-          if (isCount(body.outputTokens)) instruments.tokenUsage.record(body.outputTokens, tokenAttributes(record, TOKEN_TYPE_OUTPUT, body.responseModel));
-        }
+        const duration = durationSeconds !== undefined && Number.isFinite(durationSeconds) && durationSeconds >= 0 ? durationSeconds : undefined;
+        const code = type !== undefined && body?.errorCode !== undefined ? boundedErrorCode(body.errorCode) : undefined;
         const ttfc = record.timeToFirstChunk;
-        if (ttfc !== undefined) instruments.timeToFirstChunk.record(ttfc, operationAttributes(record, type));
+        if (previous !== undefined) {
+          if (duration !== undefined) previous.operationDuration.record(duration, operationAttributes(record, type, code));
+          if (body !== undefined) {
+            if (isCount(body.inputTokens)) previous.tokenUsage.record(body.inputTokens, tokenAttributes(record, TOKEN_TYPE_INPUT, body.responseModel));
+            if (isCount(body.outputTokens)) previous.tokenUsage.record(body.outputTokens, tokenAttributes(record, TOKEN_TYPE_OUTPUT, body.responseModel));
+          }
+          if (ttfc !== undefined) previous.timeToFirstChunk.record(ttfc, operationAttributes(record, type));
+        }
+        if (latest !== undefined) recordLatestEnd(latest, record, duration, type, code, ttfc);
       } catch (error) {
         diag.error('metrics: recording an ended call failed', error);
+      }
+    },
+    // Fires as chunks of a streamed body end; only the latest conventions measure the gaps.
+    onChunks(record, count, sincePrevious) {
+      if (latest === undefined) return;
+      try {
+        recordLatestChunks(latest, record, count, sincePrevious);
+      } catch (error) {
+        diag.error('metrics: recording stream chunks failed', error);
       }
     },
     dispose() {

@@ -79,6 +79,8 @@ export class RequestTracker {
       statusCode: 0,
       headers: undefined,
       timeToFirstChunk: undefined,
+      outputChunks: 0,
+      lastChunkEndTime: undefined,
       body: undefined,
       endTime: undefined,
       error: undefined,
@@ -100,11 +102,21 @@ export class RequestTracker {
     for (const observer of this.observers) observer.onResponse?.(record);
   }
 
-  /** The first data of a streamed response arrived: the time to first chunk, taken once. */
-  firstChunk(record: RequestRecord): void {
-    if (record.timeToFirstChunk !== undefined) return;
-    const seconds = (performance.now() - record.startTime) / 1000;
-    if (Number.isFinite(seconds) && seconds >= 0) record.timeToFirstChunk = seconds;
+  /**
+   * `count` more data events (chunks) of a streamed body ended, all just now. The first of them
+   * gives the time to first chunk, taken here once.
+   */
+  chunks(record: RequestRecord, count: number): void {
+    const at = performance.now();
+    const previous = record.lastChunkEndTime;
+    record.outputChunks += count;
+    record.lastChunkEndTime = at;
+    if (previous === undefined) {
+      const seconds = (at - record.startTime) / 1000;
+      if (Number.isFinite(seconds) && seconds >= 0) record.timeToFirstChunk = seconds;
+    }
+    const sincePrevious = previous === undefined ? undefined : (at - previous) / 1000;
+    for (const observer of this.observers) observer.onChunks?.(record, count, sincePrevious);
   }
 
   /** The source saw the request end (completed, failed or aborted). */

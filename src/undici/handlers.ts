@@ -1,6 +1,5 @@
 import type { SourceDeps, UndiciRequestLike } from '../internal-types.ts';
 import type { RequestTracker } from '../requests/tracker.ts';
-import { FIELD } from '../openai/headers.ts';
 import { readResponseHeaders } from '../openai/response-headers.ts';
 import { hasRequestHeader, readResendCount } from './request-headers.ts';
 import { findModel, scannedBytes } from './request-model.ts';
@@ -76,8 +75,8 @@ export class UndiciHandlers {
     record.activity++;
     // Only chunks of the final response count: nothing before its headers is the answer.
     if (!(chunk instanceof Uint8Array) || record.statusCode === 0) return;
-    if (record.headers !== undefined && record.headers[FIELD.bodyKind] === 'sse') this.tracker.firstChunk(record);
-    (record.source as UndiciState).push(record, chunk);
+    const ended = (record.source as UndiciState).push(record, chunk);
+    if (ended > 0) this.tracker.chunks(record, ended);
   };
 
   /** `undici:request:trailers`: the whole body was received. */

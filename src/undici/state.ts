@@ -14,11 +14,16 @@ export class UndiciState implements SourceState {
   /** Saw `data: [DONE]` in a streamed body: a later cancel is not an error. */
   streamDone = false;
   private reader: ResponseBodyReader | undefined;
+  /** Data events of a stream the reader had ended by the last chunk. */
+  private dataEvents = 0;
   /** False once a reader was made for this response, or found not worth making. */
   private readable = true;
 
-  /** A body chunk of the final response, as it came off the wire. */
-  push(record: RequestRecord, chunk: Uint8Array): void {
+  /**
+   * A body chunk of the final response, as it came off the wire. Returns how many data events
+   * (chunks) of a stream it ended.
+   */
+  push(record: RequestRecord, chunk: Uint8Array): number {
     const headers = record.headers;
     if (headers !== undefined && headers[FIELD.bodyKind] === 'sse' && !this.streamDone) this.streamDone = endsWithDone(chunk);
     if (this.readable) {
@@ -26,10 +31,13 @@ export class UndiciState implements SourceState {
       this.reader = readerFor(record);
     }
     const reader = this.reader;
-    if (reader === undefined) return;
+    if (reader === undefined) return 0;
     reader.push(chunk);
     // A compressed stream shows its [DONE] only once decoded.
     if (reader.streamEnded) this.streamDone = true;
+    const ended = reader.dataEvents - this.dataEvents;
+    this.dataEvents = reader.dataEvents;
+    return ended;
   }
 
   /** Whether a reader is still held (tests check that none outlives its request). */

@@ -29,6 +29,8 @@ export function record(
     statusCode: overrides.statusCode ?? 200,
     headers: headerValues({ requestId: 'req_1', organization: 'org-a', project: 'proj_a', ...headers }),
     timeToFirstChunk: undefined,
+    outputChunks: 0,
+    lastChunkEndTime: undefined,
     body: undefined,
     endTime: undefined,
     error: undefined,

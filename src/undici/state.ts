@@ -1,7 +1,6 @@
 import type { RequestRecord, SourceState } from '../internal-types.ts';
 import { FIELD, headerValue } from '../openai/headers.ts';
 import { openResponseBody, type ResponseBodyFields, type ResponseBodyReader } from '../openai/response-body/index.ts';
-import { endsWithDone } from './stream-done.ts';
 
 /**
  * What only the undici source keeps per request, beside the lifecycle record: how much of the
@@ -24,8 +23,6 @@ export class UndiciState implements SourceState {
    * (chunks) of a stream it ended.
    */
   push(record: RequestRecord, chunk: Uint8Array): number {
-    const headers = record.headers;
-    if (headers !== undefined && headers[FIELD.bodyKind] === 'sse' && !this.streamDone) this.streamDone = endsWithDone(chunk);
     if (this.readable) {
       this.readable = false;
       this.reader = readerFor(record);
@@ -33,7 +30,6 @@ export class UndiciState implements SourceState {
     const reader = this.reader;
     if (reader === undefined) return 0;
     reader.push(chunk);
-    // A compressed stream shows its [DONE] only once decoded.
     if (reader.streamEnded) this.streamDone = true;
     const ended = reader.dataEvents - this.dataEvents;
     this.dataEvents = reader.dataEvents;
@@ -55,16 +51,18 @@ export class UndiciState implements SourceState {
 }
 
 /**
- * The body reader for a response, or undefined when the body has nothing to tell: not JSON or
- * SSE, or a success from an endpoint whose response shape is not one we know (a `/models`
- * listing has a top-level `id` that is not a response id). Error bodies are read on every
- * matched endpoint: their `error.code` means the same everywhere.
+ * The body reader for a response, or undefined when the body has nothing to tell (not JSON or
+ * SSE). A success from an endpoint whose response shape is not one we know (a `/models` listing
+ * has a top-level `id` that is not a response id) is read for its stream events only (`[DONE]`,
+ * chunks), never for fields. Error bodies are read on every matched endpoint: their
+ * `error.code` means the same everywhere.
  */
 function readerFor(record: RequestRecord): ResponseBodyReader | undefined {
   const headers = record.headers;
   if (headers === undefined) return undefined;
   const kind = headerValue(headers, FIELD.bodyKind);
   if (kind === undefined) return undefined;
-  if (record.target.apiType === undefined && record.statusCode < 400) return undefined;
-  return openResponseBody(kind, headerValue(headers, FIELD.contentEncoding) ?? 'identity', record.statusCode);
+  const known = record.target.apiType !== undefined || record.statusCode >= 400;
+  if (!known && kind !== 'sse') return undefined;
+  return openResponseBody(kind, headerValue(headers, FIELD.contentEncoding) ?? 'identity', record.statusCode, known);
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createResponseBodyReader, MAX_DOCUMENT_BYTES, MAX_STREAM_BYTES, type ResponseBodyFields } from '../../src/openai/response-body/index.ts';
+import { createResponseBodyReader, MAX_DOCUMENT_BYTES, MAX_STREAM_BYTES, TAIL_BYTES, type ResponseBodyFields } from '../../src/openai/response-body/index.ts';
 import { CASES, chatCompletion, chatStream } from '../unit/openai/response-body/bodies.ts';
 import { ENCODINGS } from '../unit/openai/response-body/encodings.ts';
 import { read } from '../unit/openai/response-body/read.ts';
@@ -161,12 +161,13 @@ describe('response body reader: huge bodies cost what the cap allows', () => {
     for (let sent = head.length; sent < total; sent += unit.length) reader.push(unit);
   }
 
-  it('a 100 MB JSON body: no throw, early fields kept, bounded time', () => {
+  it('a 100 MB JSON body: no throw, early fields and the tail window kept, bounded time and memory', () => {
     const reader = createResponseBodyReader({ contentType: 'application/json', contentEncoding: undefined, statusCode: 200 })!;
     const started = process.hrtime.bigint();
     pushLazily(reader, Buffer.from('{"id":"x","model":"m","data":['), Buffer.from('[0.1,0.2,0.3],'.repeat(4681)), 100 * 1024 * 1024);
     reader.push(Buffer.from('[]],"usage":{"prompt_tokens":5}}'));
-    expect(reader.finish()).toEqual({ responseId: 'x', responseModel: 'm' });
+    expect(reader.heldBytes).toBeLessThanOrEqual(MAX_DOCUMENT_BYTES + TAIL_BYTES);
+    expect(reader.finish()).toEqual({ responseId: 'x', responseModel: 'm', inputTokens: 5 });
     expect(Number(process.hrtime.bigint() - started) / 1e9).toBeLessThan(5);
   });
 

@@ -1,29 +1,22 @@
 import { BODY_KIND, CONTENT_CODING, type BodyCoding, type BodyKind } from '../header-parsers.ts';
-import { Decoder, type Encoding } from './decoder.ts';
-import { FieldCollector } from './fields.ts';
-import { JsonScanner, ScanStatus } from './json-scanner.ts';
-import { MAX_DOCUMENT_BYTES, MAX_STREAM_BYTES } from './limits.ts';
-import { JSON_ERROR_ROOT, JSON_ROOT, SSE_ERROR_ROOT, SSE_ROOT } from './paths.ts';
-import { SseSplitter, type SseDataSink } from './sse-splitter.ts';
+import { Decoder } from './decoder.ts';
+import { BodyFields } from './fields.ts';
+import { MAX_DOCUMENT_BYTES, MAX_STREAM_BYTES, TAIL_BYTES } from './limits.ts';
+import { SseSplitter, type SseEventSink } from './sse-splitter.ts';
 import type { ResponseBodyFields, ResponseBodyReader, ResponseBodyReaderInit } from './types.ts';
 
-const DONE = Buffer.from('[DONE]');
 const EMPTY: ResponseBodyFields = Object.freeze({}) as ResponseBodyFields;
-
-type BodyShape = BodyKind;
+const DONE = Buffer.from('[DONE]');
 
 /**
  * A reader for one response body, given its layout and coding as the header step parsed them,
  * or undefined when there is nothing to read in it (a coding we cannot undo, e.g. two codings
- * stacked): then the caller keeps nothing per request.
+ * stacked). `readFields: false` only follows a stream's events (its `[DONE]`, its chunks) for an
+ * endpoint whose response shape is not one we know.
  */
-export function openResponseBody(kind: BodyKind, coding: BodyCoding, statusCode: number): ResponseBodyReader | undefined {
+export function openResponseBody(kind: BodyKind, coding: BodyCoding, statusCode: number, readFields = true): ResponseBodyReader | undefined {
   if (coding === 'other') return undefined;
-  try {
-    return new BodyReader(kind, coding === 'identity' ? undefined : coding, statusCode >= 400);
-  } catch {
-    return undefined;
-  }
+  return new BodyReader(kind === 'sse', coding === 'identity' ? undefined : new Decoder(coding), statusCode >= 400, readFields);
 }
 
 /** The same from the header strings, parsed by the header table's own parsers. */
@@ -33,52 +26,131 @@ export function createResponseBodyReader(init: ResponseBodyReaderInit): Response
   return openResponseBody(kind, init.contentEncoding === undefined ? 'identity' : CONTENT_CODING.text(init.contentEncoding) ?? 'identity', init.statusCode);
 }
 
-class BodyReader implements ResponseBodyReader, SseDataSink {
-  private collector: FieldCollector | undefined = new FieldCollector();
-  private scanner: JsonScanner | undefined;
-  private splitter: SseSplitter | undefined;
-  private decoder: Decoder | undefined;
-  private readonly sse: boolean;
-  /** Decoded bytes seen: of the body (JSON) or of the whole stream (SSE). */
-  private total = 0;
-  private readonly cap: number;
-  /** Bytes of the current SSE event's data; how many of them matched `[DONE]` so far (-1: not it). */
-  private eventBytes = 0;
-  private doneMatched = 0;
-  private eventCapped = false;
-  /** Past the cap: nothing more is decoded or scanned, what was read stays. */
-  private capped = false;
-  private broken = false;
-  private finished = false;
+/**
+ * A JSON body is collected (decoded) up to the cap and parsed once with `JSON.parse`. A stream
+ * is split into events; an event's data is parsed only when it can change the result: while the
+ * id or the model is still unknown, when its beginning (up to `"choices"`) differs from the last
+ * parsed event's, or when a byte search finds a finish reason, a usage or a Responses API
+ * `response` in the rest. Other events (a chat stream's content deltas) cost a few native byte
+ * searches each.
+ */
+class BodyReader implements ResponseBodyReader, SseEventSink {
   streamEnded = false;
   dataEvents = 0;
-  private onDecoded: ((buf: Buffer, start: number, end: number) => boolean) | undefined;
+  private readonly sse: boolean;
+  private readonly errorBody: boolean;
+  private readonly readFields: boolean;
+  private decoder: Decoder | undefined;
+  private fields: BodyFields | undefined;
+  private splitter: SseSplitter | undefined;
+  /** JSON: the decoded bytes so far, each chunk copied. */
+  private parts: Buffer[] = [];
+  /** Decoded bytes seen: of the body (JSON) or of the whole stream (SSE). */
+  private total = 0;
+  /** Past the cap: nothing more is decoded or read (but an uncompressed JSON body's tail window). */
+  private capped = false;
+  private tail: Buffer | undefined;
+  private tailLength = 0;
+  /** The beginning of the last parsed event, up to `"choices"`. */
+  private head: Buffer | undefined;
+  private broken = false;
+  private finished = false;
+  private readonly onDecoded = (buf: Buffer, start: number, end: number): boolean => this.take(buf, start, end);
 
-  constructor(shape: BodyShape, encoding: Encoding | undefined, error: boolean) {
-    this.sse = shape === 'sse';
-    this.cap = this.sse ? MAX_STREAM_BYTES : MAX_DOCUMENT_BYTES;
-    this.scanner = new JsonScanner(this.collector!, this.sse ? (error ? SSE_ERROR_ROOT : SSE_ROOT) : error ? JSON_ERROR_ROOT : JSON_ROOT);
-    this.scanner.reset();
-    if (this.sse) this.splitter = new SseSplitter(this);
-    if (encoding !== undefined) this.decoder = new Decoder(encoding);
+  constructor(sse: boolean, decoder: Decoder | undefined, errorBody: boolean, readFields: boolean) {
+    this.sse = sse;
+    this.decoder = decoder;
+    this.errorBody = errorBody;
+    this.readFields = readFields;
+    if (readFields) this.fields = new BodyFields(errorBody);
+    if (sse) this.splitter = new SseSplitter(this);
+  }
+
+  get heldBytes(): number {
+    let held = (this.tail?.length ?? 0) + (this.splitter?.heldBytes ?? 0);
+    for (const part of this.parts) held += part.length;
+    return held;
   }
 
   push(chunk: Uint8Array): void {
-    if (this.finished || this.broken || this.capped) return;
+    if (this.finished || this.broken) return;
     try {
-      // The scanners use Buffer's native helpers; undici hands Buffers, anything else is viewed as one.
-      if (!Buffer.isBuffer(chunk)) chunk = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-      if (this.decoder === undefined) {
-        this.scan(chunk, 0, chunk.length);
-      } else if (!this.decoder.write(chunk, (this.onDecoded ??= (buf, start, end) => this.scan(buf, start, end)))) {
-        this.broken = true;
+      // The searches use Buffer's native helpers; undici hands Buffers, anything else is viewed as one.
+      const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      if (this.capped) {
+        if (this.tail !== undefined) this.keepTail(buf, 0);
+        return;
       }
-      this.scanner?.endChunk();
-      if (this.capped) this.release();
+      if (this.decoder === undefined) this.take(buf, 0, buf.length);
+      else if (!this.decoder.write(buf, this.onDecoded)) this.broken = true;
+      // Past the cap a compressed body is not decoded further: its tail is out of reach.
+      if (this.capped || this.broken) this.release();
     } catch {
       this.broken = true;
       this.release();
     }
+  }
+
+  /** Decoded bytes: count them against the cap, then keep or split them. False = stop decoding. */
+  private take(buf: Buffer, start: number, end: number): boolean {
+    const cap = this.sse ? MAX_STREAM_BYTES : MAX_DOCUMENT_BYTES;
+    let stop = end;
+    if (this.total + (end - start) > cap) {
+      stop = start + (cap - this.total);
+      this.capped = true;
+      if (!this.sse && this.decoder === undefined) {
+        this.tail = Buffer.allocUnsafe(TAIL_BYTES);
+        this.keepTail(buf, stop);
+      }
+    }
+    this.total += stop - start;
+    if (this.sse) this.splitter!.write(buf, start, stop);
+    else if (stop > start) this.parts.push(Buffer.from(buf.subarray(start, stop)));
+    return !this.capped && !this.broken;
+  }
+
+  /** Keeps the last `TAIL_BYTES` of the body seen so far. */
+  private keepTail(buf: Buffer, from: number): void {
+    const tail = this.tail!;
+    const n = buf.length - from;
+    if (n >= TAIL_BYTES) {
+      buf.copy(tail, 0, buf.length - TAIL_BYTES);
+      this.tailLength = TAIL_BYTES;
+      return;
+    }
+    const keep = Math.min(this.tailLength, TAIL_BYTES - n);
+    tail.copy(tail, 0, this.tailLength - keep, this.tailLength);
+    buf.copy(tail, keep, from);
+    this.tailLength = keep + n;
+  }
+
+  /** One event's data, from the splitter. */
+  event(buf: Buffer, start: number, end: number, whole: boolean): void {
+    if (end - start === DONE.length && buf.compare(DONE, 0, DONE.length, start, end) === 0) {
+      this.streamEnded = true;
+      return;
+    }
+    this.dataEvents++;
+    const fields = this.fields;
+    // An event past the per-event cap cannot be parsed: it is left out, the stream goes on.
+    if (fields === undefined || this.broken || !whole || !this.mayChange(fields, buf, start, end)) return;
+    try {
+      fields.add(JSON.parse(buf.toString('utf8', start, end)));
+    } catch {
+      this.broken = true;
+      return;
+    }
+    const choices = buf.indexOf(CHOICES, start);
+    this.head = choices < 0 || choices >= end ? undefined : Buffer.from(buf.subarray(start, choices));
+  }
+
+  private mayChange(fields: BodyFields, buf: Buffer, start: number, end: number): boolean {
+    const head = this.head;
+    if (head === undefined || this.errorBody || !fields.has('responseId') || !fields.has('responseModel')) return true;
+    const view = start === 0 && end === buf.length ? buf : buf.subarray(start, end);
+    const choices = view.indexOf(CHOICES);
+    if (choices !== head.length || view.compare(head, 0, head.length, 0, choices) !== 0) return true;
+    return carriesValue(view, choices, FINISH_REASON) || carriesValue(view, choices, USAGE) || view.indexOf(RESPONSE, choices) >= 0;
   }
 
   finish(): ResponseBodyFields {
@@ -90,103 +162,107 @@ class BodyReader implements ResponseBodyReader, SseDataSink {
       return EMPTY;
     } finally {
       this.release();
-      this.collector = undefined;
+      this.parts = [];
+      this.tail = undefined;
+      this.fields = undefined;
+      this.splitter = undefined;
     }
   }
 
   private result(): ResponseBodyFields {
-    const collector = this.collector;
-    const scanner = this.scanner;
-    if (this.broken || collector === undefined || scanner === undefined || scanner.failed) return EMPTY;
+    const fields = this.fields;
+    if (this.broken || fields === undefined) return EMPTY;
     if (this.sse) {
       // A stream cut mid-event is a broken body; one that stopped at the cap keeps its events.
-      if (this.splitter!.midEvent && !this.capped && !this.endEvent()) return EMPTY;
-    } else {
-      const status = scanner.end();
-      if (status === ScanStatus.Malformed) return EMPTY;
-      if (status === ScanStatus.Complete || this.capped) collector.commitDocument();
-      else return EMPTY;
+      return this.splitter!.midEvent && !this.capped ? EMPTY : fields.result();
     }
-    return collector.result();
+    if (this.total === 0) return EMPTY;
+    const text = (this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts)).toString('utf8');
+    if (!this.capped) {
+      fields.add(JSON.parse(text));
+      return fields.result();
+    }
+    const tail = this.tail === undefined ? undefined : this.tail.toString('utf8', 0, this.tailLength);
+    fields.add({ ...leadingMembers(text), ...(tail === undefined ? undefined : trailingMembers(tail)) });
+    return fields.result();
   }
 
-  /** Decoded bytes: count them against the cap, then scan them. False = stop decoding. */
-  private scan(buf: Uint8Array, start: number, end: number): boolean {
-    let stop = end;
-    if (this.total + (end - start) > this.cap) {
-      stop = start + (this.cap - this.total);
-      this.capped = true;
-    }
-    this.total += stop - start;
-    if (this.sse) this.splitter!.write(buf, start, stop);
-    else this.scanner!.write(buf, start, stop);
-    this.scanner!.endChunk();
-    if (this.scanner!.failed) this.broken = true;
-    return !this.capped && !this.broken;
-  }
-
-  /** SSE: a piece of the current event's data. `[DONE]` ends the stream and is not JSON. */
-  data(buf: Uint8Array, start: number, end: number): void {
-    if (this.broken || this.eventCapped) return;
-    if (this.eventBytes + (end - start) > MAX_DOCUMENT_BYTES) {
-      end = start + (MAX_DOCUMENT_BYTES - this.eventBytes);
-      this.eventCapped = true;
-    }
-    const first = this.eventBytes === 0;
-    this.eventBytes += end - start;
-    const scanner = this.scanner!;
-    let pos = start;
-    if (this.doneMatched >= 0) {
-      while (pos < end && this.doneMatched < DONE.length && buf[pos] === DONE[this.doneMatched]) {
-        pos++;
-        this.doneMatched++;
-      }
-      if (pos === end) return;
-      // Not `[DONE]` after all: the bytes held back are ordinary data.
-      if (this.doneMatched > 0) scanner.write(DONE, 0, this.doneMatched);
-      else if (first) {
-        this.doneMatched = -1;
-        scanner.writeDocumentStart(buf, pos, end);
-        if (scanner.failed) this.broken = true;
-        return;
-      }
-      this.doneMatched = -1;
-    }
-    scanner.write(buf, pos, end);
-    if (scanner.failed) this.broken = true;
-  }
-
-  endEvent(): boolean {
-    const scanner = this.scanner!;
-    let ok = true;
-    if (this.doneMatched === DONE.length) {
-      // `[DONE]`: nothing to read.
-      this.streamEnded = true;
-    } else {
-      this.dataEvents++;
-      if (this.doneMatched > 0) scanner.write(DONE, 0, this.doneMatched);
-      const status = scanner.end();
-      if (status === ScanStatus.Complete || (this.eventCapped && status !== ScanStatus.Malformed)) this.collector!.commitDocument();
-      else if (status !== ScanStatus.Empty) {
-        ok = false;
-        this.broken = true;
-      }
-    }
-    this.eventBytes = 0;
-    this.doneMatched = 0;
-    this.eventCapped = false;
-    scanner.reset();
-    return ok;
-  }
-
-  /** Lets go of everything but the collected fields. */
+  /** Lets go of the decoder; what was read stays. */
   private release(): void {
     this.decoder?.close();
     this.decoder = undefined;
-    this.scanner?.release();
-    if (this.finished) {
-      this.scanner = undefined;
-      this.splitter = undefined;
-    }
+  }
+}
+
+const CHOICES = Buffer.from('"choices"');
+const FINISH_REASON = Buffer.from('"finish_reason"');
+const USAGE = Buffer.from('"usage"');
+const RESPONSE = Buffer.from('"response"');
+const QUOTE = 0x22;
+const COLON = 0x3a;
+const COMMA = 0x2c;
+const CLOSE_OBJECT = 0x7d;
+const CLOSE_ARRAY = 0x5d;
+const N = 0x6e;
+
+const isSpace = (c: number | undefined): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+
+/**
+ * Whether `key` appears (from `from` on) as a key whose value is neither `null` nor `""`, or
+ * next to bytes that are not JSON (then only parsing the event can tell).
+ */
+function carriesValue(view: Buffer, from: number, key: Buffer): boolean {
+  for (let i = view.indexOf(key, from); i >= 0; i = view.indexOf(key, i + 1)) {
+    let j = i + key.length;
+    while (isSpace(view[j])) j++;
+    const after = view[j];
+    // The same text as a string value, not a key.
+    if (after === COMMA || after === CLOSE_OBJECT || after === CLOSE_ARRAY) continue;
+    if (after !== COLON) return true;
+    j++;
+    while (isSpace(view[j])) j++;
+    const c = view[j];
+    if (c !== N && !(c === QUOTE && view[j + 1] === QUOTE)) return true;
+  }
+  return false;
+}
+
+/** Member boundaries tried per cut body, so a body made of many small members costs little. */
+const MAX_TRIES = 16;
+
+/**
+ * The members of the top-level object that the beginning of a body cut at the cap holds whole:
+ * the longest `{...` up to a `,"` that parses once closed, looked for in its first 64 KiB. (`,"`
+ * never occurs inside a JSON string: its quote would be escaped.)
+ */
+function leadingMembers(text: string): Record<string, unknown> | undefined {
+  let found: Record<string, unknown> | undefined;
+  const end = Math.min(text.length, 64 * 1024);
+  for (let tries = 0, at = text.indexOf(',"'); at > 0 && at < end && tries < MAX_TRIES; tries++, at = text.indexOf(',"', at + 1)) {
+    found = tryParse(`${text.slice(0, at)}}`) ?? found;
+  }
+  return found;
+}
+
+/**
+ * The members at the end of the top-level object, from the tail window: the first `,"` whose
+ * rest parses as an object once opened. Only a member of the top-level object closes exactly
+ * there; one nested deeper leaves brackets over.
+ */
+function trailingMembers(text: string): Record<string, unknown> | undefined {
+  let at = text.indexOf(',"');
+  for (let tries = 0; at >= 0 && tries < MAX_TRIES; tries++, at = text.indexOf(',"', at + 1)) {
+    const doc = tryParse(`{${text.slice(at + 1)}`);
+    if (doc !== undefined) return doc;
+  }
+  return undefined;
+}
+
+function tryParse(text: string): Record<string, unknown> | undefined {
+  try {
+    const doc: unknown = JSON.parse(text);
+    return doc !== null && typeof doc === 'object' && !Array.isArray(doc) ? (doc as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -1,137 +1,170 @@
-/** Where an SSE splitter hands the `data` of each event. */
-export interface SseDataSink {
-  /** A piece of the current event's data (lines are joined with `\n`, as the SSE spec says). */
-  data(buf: Uint8Array, start: number, end: number): void;
-  /** A blank line ended an event that had at least one `data` field. */
-  endEvent(): void;
+import { MAX_DOCUMENT_BYTES } from './limits.ts';
+
+/** Where a splitter hands each event that has data. */
+export interface SseEventSink {
+  /**
+   * One event's `data` (its lines joined with `\n`, as the SSE spec says) in `buf[start, end)`,
+   * valid only during the call; `whole` is false when the data passed the per-event cap and
+   * was cut.
+   */
+  event(buf: Buffer, start: number, end: number, whole: boolean): void;
 }
 
 const LF = 0x0a;
 const CR = 0x0d;
 const COLON = 0x3a;
 const SPACE = 0x20;
-const DATA = [0x64, 0x61, 0x74, 0x61]; // "data"
-const NEWLINE = Buffer.from('\n');
+const DATA = Buffer.from('data');
 
-const LINE_START = 0;
-const FIELD = 1; // reading a field name
-const VALUE_START = 2; // just after `data:`; one space may follow
-const DATA_VALUE = 3;
-const IGNORE = 4; // a comment, or a field we do not read
+/** A growable byte buffer that owns its bytes, bounded by the per-event cap. */
+class Bytes {
+  buf = Buffer.allocUnsafe(0);
+  length = 0;
+  cut = false;
+
+  append(src: Uint8Array, start: number, end: number): void {
+    let n = end - start;
+    if (this.length + n > MAX_DOCUMENT_BYTES) {
+      n = MAX_DOCUMENT_BYTES - this.length;
+      this.cut = true;
+    }
+    if (n <= 0) return;
+    if (this.length + n > this.buf.length) {
+      const grown = Buffer.allocUnsafe(Math.min(MAX_DOCUMENT_BYTES, Math.max(256, 2 * (this.length + n))));
+      this.buf.copy(grown, 0, 0, this.length);
+      this.buf = grown;
+    }
+    this.buf.set(src.subarray(start, start + n), this.length);
+    this.length += n;
+  }
+
+  clear(): void {
+    this.length = 0;
+    this.cut = false;
+    // A large event's buffer is not kept for the next one.
+    if (this.buf.length > 64 * 1024) this.buf = Buffer.allocUnsafe(0);
+  }
+}
 
 /**
- * Splits a `text/event-stream` into events as bytes arrive, without holding lines: a `data`
- * line's bytes go straight to the sink, anything else is stepped over. Lines end in LF, CR or
- * CRLF (a CRLF may be split across chunks); fields other than `data` (`event`, `id`, `retry`,
- * unknown ones) and comments are ignored.
+ * Splits a `text/event-stream` into events as bytes arrive. Lines end in LF, CR or CRLF (a
+ * CRLF may be split across chunks); only `data` fields are kept, other fields (`event`, `id`,
+ * `retry`, unknown ones) and comments are stepped over. An event whose one data line lies in
+ * one chunk is handed over in place; anything cut by a chunk's end is copied and held.
  */
 export class SseSplitter {
-  private state = LINE_START;
-  /** How many bytes of the field name matched "data" (-1: not data). */
-  private matched = 0;
+  private readonly sink: SseEventSink;
+  /** A line cut by the end of a chunk. */
+  private readonly line = new Bytes();
+  /** The current event's data, once it had to be copied (several lines, or cut by a chunk's end). */
+  private readonly data = new Bytes();
+  private lines = 0;
+  /** The current event's one data line, still in the chunk being written. */
+  private inPlace: Buffer | undefined;
+  private inPlaceStart = 0;
+  private inPlaceEnd = 0;
   /** The last line ended in CR: a LF that follows belongs to it. */
   private afterCR = false;
-  private eventHasData = false;
-  private lineCount = 0;
 
-  private readonly sink: SseDataSink;
-
-  constructor(sink: SseDataSink) {
+  constructor(sink: SseEventSink) {
     this.sink = sink;
   }
 
-  /** Whether an event has started but not yet ended (the stream stopped mid-event). */
+  /** Whether the stream stopped inside an event that has data (no blank line ended it). */
   get midEvent(): boolean {
-    return this.eventHasData;
+    if (this.lines > 0) return true;
+    const { buf, length } = this.line;
+    return length >= 4 && buf.compare(DATA, 0, 4, 0, 4) === 0 && (length === 4 || buf[4] === COLON);
   }
 
-  write(buf: Uint8Array, start: number, end: number): void {
+  /** Bytes held between chunks. */
+  get heldBytes(): number {
+    return this.line.buf.length + this.data.buf.length;
+  }
+
+  write(buf: Buffer, start: number, end: number): void {
     let pos = start;
-    let nextLF = -2;
-    let nextCR = -2;
     if (this.afterCR && pos < end) {
       this.afterCR = false;
       if (buf[pos] === LF) pos++;
     }
+    // Each search runs once per chunk and is reused, so many short lines stay linear.
+    let nextLF = -2;
+    let nextCR = -2;
     while (pos < end) {
-      switch (this.state) {
-        case LINE_START: {
-          const c = buf[pos]!;
-          if (c === LF || c === CR) {
-            pos = this.lineEnd(buf, pos, end);
-            if (this.eventHasData) {
-              this.eventHasData = false;
-              this.lineCount = 0;
-              this.sink.endEvent();
-            }
-            break;
-          }
-          if (c === COLON) {
-            this.state = IGNORE;
-            pos++;
-            break;
-          }
-          // Nearly every line is `data: ...`: take its name, colon and space at once.
-          if (c === DATA[0] && pos + 5 < end && buf[pos + 1] === DATA[1] && buf[pos + 2] === DATA[2] && buf[pos + 3] === DATA[3] && buf[pos + 4] === COLON && buf[pos + 5] === SPACE) {
-            this.dataLine();
-            this.state = DATA_VALUE;
-            pos += 6;
-            break;
-          }
-          this.state = FIELD;
-          this.matched = 0;
-          break;
-        }
-        case FIELD: {
-          const c = buf[pos]!;
-          if (c === COLON) {
-            this.state = this.matched === 4 ? VALUE_START : IGNORE;
-            pos++;
-          } else if (c === LF || c === CR) {
-            // A line without a colon is a field with an empty value.
-            if (this.matched === 4) this.dataLine();
-            this.state = LINE_START;
-            pos = this.lineEnd(buf, pos, end);
-          } else {
-            this.matched = this.matched >= 0 && this.matched < 4 && DATA[this.matched] === c ? this.matched + 1 : -1;
-            pos++;
-          }
-          break;
-        }
-        case VALUE_START:
-          this.dataLine();
-          this.state = DATA_VALUE;
-          if (buf[pos] === SPACE) pos++;
-          break;
-        case DATA_VALUE:
-        case IGNORE: {
-          // Each search runs once per chunk and is reused, so many short lines stay linear.
-          if (nextLF !== -1 && nextLF < pos) nextLF = (buf as Buffer).indexOf(LF, pos);
-          if (nextCR !== -1 && nextCR < pos) nextCR = (buf as Buffer).indexOf(CR, pos);
-          let eol = nextLF < 0 || nextLF >= end ? end : nextLF;
-          if (nextCR >= 0 && nextCR < eol) eol = nextCR;
-          if (this.state === DATA_VALUE && eol > pos) this.sink.data(buf, pos, eol);
-          if (eol === end) return;
-          this.state = LINE_START;
-          pos = this.lineEnd(buf, eol, end);
-          break;
-        }
+      if (nextLF !== -1 && nextLF < pos) nextLF = buf.indexOf(LF, pos);
+      if (nextCR !== -1 && nextCR < pos) nextCR = buf.indexOf(CR, pos);
+      let eol = nextLF < 0 || nextLF >= end ? -1 : nextLF;
+      if (nextCR >= 0 && nextCR < end && (eol < 0 || nextCR < eol)) eol = nextCR;
+      if (eol < 0) {
+        this.line.append(buf, pos, end);
+        break;
+      }
+      if (this.line.length > 0) {
+        this.line.append(buf, pos, eol);
+        this.onLine(this.line.buf, 0, this.line.length);
+        this.line.clear();
+      } else {
+        this.onLine(buf, pos, eol);
+      }
+      pos = eol + 1;
+      if (buf[eol] === CR) {
+        if (pos < end) {
+          if (buf[pos] === LF) pos++;
+        } else this.afterCR = true;
       }
     }
-  }
-
-  /** Steps past the line ending at `pos`. */
-  private lineEnd(buf: Uint8Array, pos: number, end: number): number {
-    if (buf[pos] === CR) {
-      if (pos + 1 < end) return buf[pos + 1] === LF ? pos + 2 : pos + 1;
-      this.afterCR = true;
+    // The chunk is the caller's: a data line waiting for its blank line is copied before it goes.
+    if (this.inPlace !== undefined) {
+      this.data.append(this.inPlace, this.inPlaceStart, this.inPlaceEnd);
+      this.inPlace = undefined;
     }
-    return pos + 1;
   }
 
-  /** A `data` field starts: it continues the event's data after a newline. */
-  private dataLine(): void {
-    if (this.lineCount++ > 0) this.sink.data(NEWLINE, 0, 1);
-    this.eventHasData = true;
+  private onLine(buf: Buffer, start: number, end: number): void {
+    if (start === end) {
+      this.dispatch();
+      return;
+    }
+    // `data:` or a bare `data` line; anything else (comments, other fields) is not read.
+    if (end - start < 4 || buf[start] !== DATA[0] || buf[start + 1] !== DATA[1] || buf[start + 2] !== DATA[2] || buf[start + 3] !== DATA[3]) return;
+    let value = start + 4;
+    if (value < end) {
+      if (buf[value] !== COLON) return;
+      value++;
+      if (value < end && buf[value] === SPACE) value++;
+    }
+    if (this.lines++ === 0 && this.line.length === 0) {
+      this.inPlace = buf;
+      this.inPlaceStart = value;
+      this.inPlaceEnd = end;
+      return;
+    }
+    if (this.inPlace !== undefined) {
+      this.data.append(this.inPlace, this.inPlaceStart, this.inPlaceEnd);
+      this.inPlace = undefined;
+    }
+    if (this.lines > 1) this.data.append(NEWLINE_BYTE, 0, 1);
+    this.data.append(buf, value, end);
+    // A line longer than the cap was cut where it was held.
+    if (buf === this.line.buf && this.line.cut) this.data.cut = true;
+  }
+
+  /** A blank line: the event ends, and is handed over if it had data. */
+  private dispatch(): void {
+    if (this.lines === 0) return;
+    this.lines = 0;
+    const inPlace = this.inPlace;
+    if (inPlace !== undefined) {
+      this.inPlace = undefined;
+      const whole = this.inPlaceEnd - this.inPlaceStart <= MAX_DOCUMENT_BYTES;
+      this.sink.event(inPlace, this.inPlaceStart, whole ? this.inPlaceEnd : this.inPlaceStart + MAX_DOCUMENT_BYTES, whole);
+      return;
+    }
+    const { buf, length, cut } = this.data;
+    this.sink.event(buf, 0, length, !cut);
+    this.data.clear();
   }
 }
+
+const NEWLINE_BYTE = Buffer.of(LF);

@@ -1,24 +1,8 @@
-/** What the response body told us. A field the body lacks (or gives as `null`) is absent, never 0. */
-export interface ResponseBodyFields {
-  /** Top-level `id` (`chatcmpl-...`, `cmpl-...`, `resp_...`); SSE: the first event that has one. */
-  responseId?: string;
-  /** Top-level `model`: the snapshot that answered. */
-  responseModel?: string;
-  /** One per choice, in `index` order (SSE: the last non-null one per index); Responses API: its status in chat's vocabulary. */
-  finishReasons?: string[];
-  inputTokens?: number;
-  outputTokens?: number;
-  cachedInputTokens?: number;
-  reasoningOutputTokens?: number;
-  serviceTier?: string;
-  systemFingerprint?: string;
-  /** Error bodies (status >= 400) only: `error.code`, never the message. */
-  errorCode?: string;
-  /** Error bodies (status >= 400) only: `error.type`. */
-  errorType?: string;
-}
+import type { ResponseBodyFields } from '../body-fields.ts';
 
-/** What the caller knows about the response when its headers arrive. */
+export type { ResponseBodyFields };
+
+/** The header strings of a response, for callers that have not parsed them (tests, the bench). */
 export interface ResponseBodyReaderInit {
   /** The `content-type` response header: JSON (`application/json`, `*+json`) or `text/event-stream`. */
   contentType: string | undefined;
@@ -28,8 +12,8 @@ export interface ResponseBodyReaderInit {
 }
 
 /**
- * One response's body reader. Synchronous throughout: `push` decodes and scans the bytes before
- * it returns, so it holds no reference to the chunk. Neither method throws.
+ * One response's body reader. Synchronous throughout: `push` decodes and reads the bytes before
+ * it returns, and copies what it keeps, so it holds no reference to the chunk. Neither method throws.
  */
 export interface ResponseBodyReader {
   /** The raw bytes as they came off the wire (still compressed), in any chunking. */
@@ -41,6 +25,8 @@ export interface ResponseBodyReader {
   readonly streamEnded: boolean;
   /** How many data events (chunks) of a stream have ended so far, `[DONE]` not counted; 0 for JSON. */
   readonly dataEvents: number;
+  /** Bytes the reader holds now: at most the document cap plus the tail window (the README states it). */
+  readonly heldBytes: number;
   /**
    * The fields read. Call it once on every end path (complete, error, abort): it releases the
    * decoder. A body that was malformed, mis-labelled or cut short gives `{}`.

@@ -103,11 +103,22 @@ describe('JSON bodies: broken, truncated or mis-labelled give nothing', () => {
 });
 
 describe('JSON bodies: the cap on decoded bytes', () => {
-  it('keeps what came before the cap and drops what sits after it', () => {
+  it('keeps the whole members before the cap; past it, the tail window of an uncompressed body, nothing of a compressed one', () => {
     const body = Buffer.from(`{"id":"chatcmpl-1","model":"m","choices":[{"index":0,"message":{"content":"${'x'.repeat(MAX_DOCUMENT_BYTES)}"},"finish_reason":"stop"}],"usage":{"prompt_tokens":1}}`);
     for (const encoding of ENCODINGS) {
-      expect(read(chunksOf(encoding.encode(body), 64 * 1024), JSON_TYPE, encoding.header), encoding.name).toEqual({ responseId: 'chatcmpl-1', responseModel: 'm' });
+      // The finish reason sits inside `choices`, a member cut by the cap: it is not read either way.
+      const tail = encoding.header === undefined ? { inputTokens: 1 } : {};
+      expect(read(chunksOf(encoding.encode(body), 64 * 1024), JSON_TYPE, encoding.header), encoding.name).toEqual({ responseId: 'chatcmpl-1', responseModel: 'm', ...tail });
     }
+  });
+
+  it('reads an uncompressed embeddings response past the cap from its tail window, and only top-level members there', () => {
+    const big = Buffer.from(embeddings(200, 1536));
+    expect(big.length).toBeGreaterThan(MAX_DOCUMENT_BYTES);
+    expect(read(chunksOf(big, 16 * 1024), JSON_TYPE, undefined)).toEqual({ responseModel: 'text-embedding-3-small', inputTokens: 1600 });
+    // A `model` nested in the last item is not the response's.
+    const nested = Buffer.from(`{"data":["${'x'.repeat(MAX_DOCUMENT_BYTES)}",{"a":1,"model":"n"}],"object":"list"}`);
+    expect(read(chunksOf(nested, 64 * 1024), JSON_TYPE, undefined)).toEqual({});
   });
 
   it('an embeddings response past the cap loses its model and usage, one under it keeps them', () => {

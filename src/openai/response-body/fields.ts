@@ -55,9 +55,10 @@ export class BodyFields {
 
   /** `errorBody`: the response is an error (status >= 400), so the error rows are read too. */
   constructor(errorBody: boolean) {
-    this.rows = SCALAR_ROWS.filter((r) => errorBody || !r.errorOnly);
-    this.values = this.rows.map(() => undefined);
-    this.index = new Map(this.rows.map((r, i) => [r.field, i]));
+    const { rows, index } = errorBody ? ERROR_ROWS : ROWS;
+    this.rows = rows;
+    this.index = index;
+    this.values = new Array<Scalar | undefined>(rows.length);
   }
 
   /** Whether a value for `field` was read. */
@@ -112,5 +113,10 @@ export class BodyFields {
   }
 }
 
-/** Every row read by path; `finishReasons` has its own rule above. */
-const SCALAR_ROWS: readonly ResponseBodyRow[] = RESPONSE_BODY_FIELDS.filter((r) => r.type !== 'string[]');
+/** The rows read by path (`finishReasons` has its own rule above), for success and error bodies. */
+function rowSet(errorBody: boolean): { rows: readonly ResponseBodyRow[]; index: ReadonlyMap<string, number> } {
+  const rows = RESPONSE_BODY_FIELDS.filter((r) => r.type !== 'string[]' && (errorBody || !r.errorOnly));
+  return { rows, index: new Map(rows.map((r, i) => [r.field, i])) };
+}
+const ROWS = rowSet(false);
+const ERROR_ROWS = rowSet(true);

@@ -30,8 +30,8 @@ export function createResponseBodyReader(init: ResponseBodyReaderInit): Response
  * A JSON body is collected (decoded) up to the cap and parsed once with `JSON.parse`. A stream
  * is split into events; an event's data is parsed only when it can change the result: while the
  * id or the model is still unknown, when its beginning (up to `"choices"`) differs from the last
- * parsed event's, or when a byte search finds a finish reason, a usage or a Responses API
- * `response` in the rest. Other events (a chat stream's content deltas) cost a few native byte
+ * parsed event's (a Responses API event has no `"choices"`: always read), or when a byte search
+ * finds a finish reason or a usage in the rest. Other events (a chat stream's content deltas) cost a few native byte
  * searches each.
  */
 class BodyReader implements ResponseBodyReader, SseEventSink {
@@ -105,7 +105,11 @@ class BodyReader implements ResponseBodyReader, SseEventSink {
     }
     this.total += stop - start;
     if (this.sse) this.splitter!.write(buf, start, stop);
-    else if (stop > start) this.parts.push(Buffer.from(buf.subarray(start, stop)));
+    else if (stop > start) {
+      const part = Buffer.allocUnsafe(stop - start);
+      buf.copy(part, 0, start, stop);
+      this.parts.push(part);
+    }
     return !this.capped && !this.broken;
   }
 
@@ -147,10 +151,11 @@ class BodyReader implements ResponseBodyReader, SseEventSink {
   private mayChange(fields: BodyFields, buf: Buffer, start: number, end: number): boolean {
     const head = this.head;
     if (head === undefined || this.errorBody || !fields.has('responseId') || !fields.has('responseModel')) return true;
-    const view = start === 0 && end === buf.length ? buf : buf.subarray(start, end);
-    const choices = view.indexOf(CHOICES);
-    if (choices !== head.length || view.compare(head, 0, head.length, 0, choices) !== 0) return true;
-    return carriesValue(view, choices, FINISH_REASON) || carriesValue(view, choices, USAGE) || view.indexOf(RESPONSE, choices) >= 0;
+    const choices = start + head.length;
+    if (choices + CHOICES.length > end || buf.compare(head, 0, head.length, start, choices) !== 0 || buf.compare(CHOICES, 0, CHOICES.length, choices, choices + CHOICES.length) !== 0) return true;
+    // Searches stop at the event's end (a decoded buffer may hold many events after it).
+    const view = buf.length - end > 1024 ? buf.subarray(0, end) : buf;
+    return carriesValue(view, choices, end, FINISH_REASON) || carriesValue(view, choices, end, USAGE);
   }
 
   finish(): ResponseBodyFields {
@@ -197,7 +202,6 @@ class BodyReader implements ResponseBodyReader, SseEventSink {
 const CHOICES = Buffer.from('"choices"');
 const FINISH_REASON = Buffer.from('"finish_reason"');
 const USAGE = Buffer.from('"usage"');
-const RESPONSE = Buffer.from('"response"');
 const QUOTE = 0x22;
 const COLON = 0x3a;
 const COMMA = 0x2c;
@@ -211,8 +215,8 @@ const isSpace = (c: number | undefined): boolean => c === 0x20 || c === 0x0a || 
  * Whether `key` appears (from `from` on) as a key whose value is neither `null` nor `""`, or
  * next to bytes that are not JSON (then only parsing the event can tell).
  */
-function carriesValue(view: Buffer, from: number, key: Buffer): boolean {
-  for (let i = view.indexOf(key, from); i >= 0; i = view.indexOf(key, i + 1)) {
+function carriesValue(view: Buffer, from: number, end: number, key: Buffer): boolean {
+  for (let i = view.indexOf(key, from); i >= 0 && i < end; i = view.indexOf(key, i + 1)) {
     let j = i + key.length;
     while (isSpace(view[j])) j++;
     const after = view[j];

@@ -92,6 +92,12 @@ export class SseSplitter {
     let nextLF = -2;
     let nextCR = -2;
     while (pos < end) {
+      // A blank line right here (the end of nearly every event) needs no search.
+      if (buf[pos] === LF && this.line.length === 0) {
+        this.dispatch();
+        pos++;
+        continue;
+      }
       if (nextLF !== -1 && nextLF < pos) nextLF = buf.indexOf(LF, pos);
       if (nextCR !== -1 && nextCR < pos) nextCR = buf.indexOf(CR, pos);
       let eol = nextLF < 0 || nextLF >= end ? -1 : nextLF;

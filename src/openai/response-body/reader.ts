@@ -5,6 +5,8 @@ import { MAX_DOCUMENT_BYTES, MAX_STREAM_BYTES, TAIL_BYTES } from './limits.ts';
 import { SseSplitter, type SseEventSink } from './sse-splitter.ts';
 import type { ResponseBodyFields, ResponseBodyReader, ResponseBodyReaderInit } from './types.ts';
 
+/** What of a body cut at the cap is searched for whole leading members (`id`, `model` come first). */
+const HEAD_BYTES = 4 * 1024;
 const EMPTY: ResponseBodyFields = Object.freeze({}) as ResponseBodyFields;
 const DONE = Buffer.from('[DONE]');
 
@@ -31,15 +33,14 @@ export function createResponseBodyReader(init: ResponseBodyReaderInit): Response
  * is split into events; an event's data is parsed only when it can change the result: while the
  * id or the model is still unknown, when its beginning (up to `"choices"`) differs from the last
  * parsed event's (a Responses API event has no `"choices"`: always read), or when a byte search
- * finds a finish reason or a usage in the rest. Other events (a chat stream's content deltas) cost a few native byte
- * searches each.
+ * finds a finish reason or a usage in the rest. A chat stream's content deltas cost a few
+ * native byte searches each.
  */
 class BodyReader implements ResponseBodyReader, SseEventSink {
   streamEnded = false;
   dataEvents = 0;
   private readonly sse: boolean;
   private readonly errorBody: boolean;
-  private readonly readFields: boolean;
   private decoder: Decoder | undefined;
   private fields: BodyFields | undefined;
   private splitter: SseSplitter | undefined;
@@ -51,8 +52,10 @@ class BodyReader implements ResponseBodyReader, SseEventSink {
   private capped = false;
   private tail: Buffer | undefined;
   private tailLength = 0;
-  /** The beginning of the last parsed event, up to `"choices"`. */
+  /** The beginning of the last parsed event, up to and with `"choices"`. */
   private head: Buffer | undefined;
+  /** The id and the model are known (a success body): events that only repeat them can be skipped. */
+  private identified = false;
   private broken = false;
   private finished = false;
   private readonly onDecoded = (buf: Buffer, start: number, end: number): boolean => this.take(buf, start, end);
@@ -61,7 +64,6 @@ class BodyReader implements ResponseBodyReader, SseEventSink {
     this.sse = sse;
     this.decoder = decoder;
     this.errorBody = errorBody;
-    this.readFields = readFields;
     if (readFields) this.fields = new BodyFields(errorBody);
     if (sse) this.splitter = new SseSplitter(this);
   }
@@ -137,25 +139,26 @@ class BodyReader implements ResponseBodyReader, SseEventSink {
     this.dataEvents++;
     const fields = this.fields;
     // An event past the per-event cap cannot be parsed: it is left out, the stream goes on.
-    if (fields === undefined || this.broken || !whole || !this.mayChange(fields, buf, start, end)) return;
+    if (fields === undefined || this.broken || !whole || !this.mayChange(buf, start, end)) return;
     try {
       fields.add(JSON.parse(buf.toString('utf8', start, end)));
     } catch {
       this.broken = true;
       return;
     }
+    this.identified = !this.errorBody && fields.has('responseId') && fields.has('responseModel');
     const choices = buf.indexOf(CHOICES, start);
-    this.head = choices < 0 || choices >= end ? undefined : Buffer.from(buf.subarray(start, choices));
+    this.head = choices < 0 || choices + CHOICES.length > end ? undefined : Buffer.from(buf.subarray(start, choices + CHOICES.length));
   }
 
-  private mayChange(fields: BodyFields, buf: Buffer, start: number, end: number): boolean {
+  private mayChange(buf: Buffer, start: number, end: number): boolean {
     const head = this.head;
-    if (head === undefined || this.errorBody || !fields.has('responseId') || !fields.has('responseModel')) return true;
-    const choices = start + head.length;
-    if (choices + CHOICES.length > end || buf.compare(head, 0, head.length, start, choices) !== 0 || buf.compare(CHOICES, 0, CHOICES.length, choices, choices + CHOICES.length) !== 0) return true;
+    if (head === undefined || !this.identified) return true;
+    const after = start + head.length;
+    if (after > end || buf.compare(head, 0, head.length, start, after) !== 0) return true;
     // Searches stop at the event's end (a decoded buffer may hold many events after it).
     const view = buf.length - end > 1024 ? buf.subarray(0, end) : buf;
-    return carriesValue(view, choices, end, FINISH_REASON) || carriesValue(view, choices, end, USAGE);
+    return carriesValue(view, after, end, FINISH_REASON) || carriesValue(view, after, end, USAGE);
   }
 
   finish(): ResponseBodyFields {
@@ -182,13 +185,13 @@ class BodyReader implements ResponseBodyReader, SseEventSink {
       return this.splitter!.midEvent && !this.capped ? EMPTY : fields.result();
     }
     if (this.total === 0) return EMPTY;
-    const text = (this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts)).toString('utf8');
+    const body = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.capped ? HEAD_BYTES : this.total);
     if (!this.capped) {
-      fields.add(JSON.parse(text));
+      fields.add(JSON.parse(body.toString('utf8')));
       return fields.result();
     }
-    const tail = this.tail === undefined ? undefined : this.tail.toString('utf8', 0, this.tailLength);
-    fields.add({ ...leadingMembers(text), ...(tail === undefined ? undefined : trailingMembers(tail)) });
+    const tail = this.tail === undefined ? undefined : trailingMembers(this.tail.toString('utf8', 0, this.tailLength));
+    fields.add({ ...leadingMembers(body.toString('utf8', 0, HEAD_BYTES)), ...tail });
     return fields.result();
   }
 
@@ -236,13 +239,12 @@ const MAX_TRIES = 16;
 
 /**
  * The members of the top-level object that the beginning of a body cut at the cap holds whole:
- * the longest `{...` up to a `,"` that parses once closed, looked for in its first 64 KiB. (`,"`
- * never occurs inside a JSON string: its quote would be escaped.)
+ * the longest `{...` up to a `,"` that parses once closed. (`,"` never occurs inside a JSON
+ * string: its quote would be escaped.)
  */
 function leadingMembers(text: string): Record<string, unknown> | undefined {
   let found: Record<string, unknown> | undefined;
-  const end = Math.min(text.length, 64 * 1024);
-  for (let tries = 0, at = text.indexOf(',"'); at > 0 && at < end && tries < MAX_TRIES; tries++, at = text.indexOf(',"', at + 1)) {
+  for (let tries = 0, at = text.indexOf(',"'); at > 0 && tries < MAX_TRIES; tries++, at = text.indexOf(',"', at + 1)) {
     found = tryParse(`${text.slice(0, at)}}`) ?? found;
   }
   return found;

@@ -65,6 +65,7 @@ export class SseSplitter {
   private inPlaceEnd = 0;
   /** The last line ended in CR: a LF that follows belongs to it. */
   private afterCR = false;
+  private crSeen = false;
 
   constructor(sink: SseEventSink) {
     this.sink = sink;
@@ -99,9 +100,15 @@ export class SseSplitter {
         continue;
       }
       if (nextLF !== -1 && nextLF < pos) nextLF = buf.indexOf(LF, pos);
-      if (nextCR !== -1 && nextCR < pos) nextCR = buf.indexOf(CR, pos);
       let eol = nextLF < 0 || nextLF >= end ? -1 : nextLF;
-      if (nextCR >= 0 && nextCR < end && (eol < 0 || nextCR < eol)) eol = nextCR;
+      // A stream ends its lines in LF or CRLF, or in CR alone: CRs are searched for once one
+      // was seen, or when no LF is left in the chunk.
+      if (this.crSeen || eol < 0) {
+        if (nextCR !== -1 && nextCR < pos) nextCR = buf.indexOf(CR, pos);
+        if (nextCR >= 0 && nextCR < end && (eol < 0 || nextCR < eol)) eol = nextCR;
+      }
+      // CRLF: the line ends at its CR.
+      if (eol > pos && buf[eol] === LF && buf[eol - 1] === CR) eol--;
       if (eol < 0) {
         this.line.append(buf, pos, end);
         break;
@@ -115,6 +122,7 @@ export class SseSplitter {
       }
       pos = eol + 1;
       if (buf[eol] === CR) {
+        this.crSeen = true;
         if (pos < end) {
           if (buf[pos] === LF) pos++;
         } else this.afterCR = true;

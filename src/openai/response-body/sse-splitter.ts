@@ -4,8 +4,7 @@ import { MAX_DOCUMENT_BYTES } from './limits.ts';
 export interface SseEventSink {
   /**
    * One event's `data` (its lines joined with `\n`, as the SSE spec says) in `buf[start, end)`,
-   * valid only during the call; `whole` is false when the data passed the per-event cap and
-   * was cut.
+   * valid only during the call; `whole` is false when it passed the per-event cap and was cut.
    */
   event(buf: Buffer, start: number, end: number, whole: boolean): void;
 }
@@ -13,58 +12,53 @@ export interface SseEventSink {
 const LF = 0x0a;
 const CR = 0x0d;
 const COLON = 0x3a;
-const SPACE = 0x20;
-const DATA = Buffer.from('data');
+const NEWLINE = Buffer.of(LF);
 
-/** A growable byte buffer that owns its bytes, bounded by the per-event cap. */
-class Bytes {
-  buf = Buffer.allocUnsafe(0);
+/** Bytes copied out of chunks and held, up to the per-event cap. */
+class Held {
+  buf = Buffer.alloc(0);
   length = 0;
   cut = false;
 
-  append(src: Uint8Array, start: number, end: number): void {
-    let n = end - start;
-    if (this.length + n > MAX_DOCUMENT_BYTES) {
-      n = MAX_DOCUMENT_BYTES - this.length;
-      this.cut = true;
-    }
+  append(src: Buffer, start: number, end: number): void {
+    const n = Math.min(end - start, MAX_DOCUMENT_BYTES - this.length);
+    if (n < end - start) this.cut = true;
     if (n <= 0) return;
     if (this.length + n > this.buf.length) {
       const grown = Buffer.allocUnsafe(Math.min(MAX_DOCUMENT_BYTES, Math.max(256, 2 * (this.length + n))));
       this.buf.copy(grown, 0, 0, this.length);
       this.buf = grown;
     }
-    this.buf.set(src.subarray(start, start + n), this.length);
+    src.copy(this.buf, this.length, start, start + n);
     this.length += n;
   }
 
   clear(): void {
     this.length = 0;
     this.cut = false;
-    // A large event's buffer is not kept for the next one.
-    if (this.buf.length > 64 * 1024) this.buf = Buffer.allocUnsafe(0);
+    if (this.buf.length > 64 * 1024) this.buf = Buffer.alloc(0);
   }
 }
 
 /**
- * Splits a `text/event-stream` into events as bytes arrive. Lines end in LF, CR or CRLF (a
- * CRLF may be split across chunks); only `data` fields are kept, other fields (`event`, `id`,
- * `retry`, unknown ones) and comments are stepped over. An event whose one data line lies in
- * one chunk is handed over in place; anything cut by a chunk's end is copied and held.
+ * Splits a `text/event-stream` into events as bytes arrive. Lines end in LF, CRLF or CR (a CRLF
+ * may be split across chunks); only `data` fields are kept, other fields and comments are
+ * stepped over. An event whose one data line lies in one chunk is handed over in place; what a
+ * chunk's end cuts is copied and held.
  */
 export class SseSplitter {
   private readonly sink: SseEventSink;
-  /** A line cut by the end of a chunk. */
-  private readonly line = new Bytes();
-  /** The current event's data, once it had to be copied (several lines, or cut by a chunk's end). */
-  private readonly data = new Bytes();
+  /** A line cut by the end of a chunk, and the current event's data once it had to be copied. */
+  private readonly line = new Held();
+  private readonly data = new Held();
+  /** Data lines of the current event; the first one, while it is still in the chunk being written. */
   private lines = 0;
-  /** The current event's one data line, still in the chunk being written. */
   private inPlace: Buffer | undefined;
-  private inPlaceStart = 0;
-  private inPlaceEnd = 0;
+  private from = 0;
+  private to = 0;
   /** The last line ended in CR: a LF that follows belongs to it. */
   private afterCR = false;
+  /** CRs are searched for once the stream used one, or when no LF is left in the chunk. */
   private crSeen = false;
 
   constructor(sink: SseEventSink) {
@@ -73,12 +67,10 @@ export class SseSplitter {
 
   /** Whether the stream stopped inside an event that has data (no blank line ended it). */
   get midEvent(): boolean {
-    if (this.lines > 0) return true;
     const { buf, length } = this.line;
-    return length >= 4 && buf.compare(DATA, 0, 4, 0, 4) === 0 && (length === 4 || buf[4] === COLON);
+    return this.lines > 0 || (length >= 4 && dataValue(buf, 0, length) >= 0);
   }
 
-  /** Bytes held between chunks. */
   get heldBytes(): number {
     return this.line.buf.length + this.data.buf.length;
   }
@@ -93,7 +85,7 @@ export class SseSplitter {
     let nextLF = -2;
     let nextCR = -2;
     while (pos < end) {
-      // A blank line right here (the end of nearly every event) needs no search.
+      // A blank line here (the end of nearly every event) needs no search.
       if (buf[pos] === LF && this.line.length === 0) {
         this.dispatch();
         pos++;
@@ -101,67 +93,51 @@ export class SseSplitter {
       }
       if (nextLF !== -1 && nextLF < pos) nextLF = buf.indexOf(LF, pos);
       let eol = nextLF < 0 || nextLF >= end ? -1 : nextLF;
-      // A stream ends its lines in LF or CRLF, or in CR alone: CRs are searched for once one
-      // was seen, or when no LF is left in the chunk.
       if (this.crSeen || eol < 0) {
         if (nextCR !== -1 && nextCR < pos) nextCR = buf.indexOf(CR, pos);
         if (nextCR >= 0 && nextCR < end && (eol < 0 || nextCR < eol)) eol = nextCR;
       }
-      // CRLF: the line ends at its CR.
-      if (eol > pos && buf[eol] === LF && buf[eol - 1] === CR) eol--;
       if (eol < 0) {
         this.line.append(buf, pos, end);
         break;
       }
+      if (eol > pos && buf[eol] === LF && buf[eol - 1] === CR) eol--;
       if (this.line.length > 0) {
         this.line.append(buf, pos, eol);
         this.onLine(this.line.buf, 0, this.line.length);
         this.line.clear();
-      } else {
-        this.onLine(buf, pos, eol);
-      }
+      } else this.onLine(buf, pos, eol);
       pos = eol + 1;
       if (buf[eol] === CR) {
         this.crSeen = true;
-        if (pos < end) {
-          if (buf[pos] === LF) pos++;
-        } else this.afterCR = true;
+        if (pos === end) this.afterCR = true;
+        else if (buf[pos] === LF) pos++;
       }
     }
-    // The chunk is the caller's: a data line waiting for its blank line is copied before it goes.
-    if (this.inPlace !== undefined) {
-      this.data.append(this.inPlace, this.inPlaceStart, this.inPlaceEnd);
-      this.inPlace = undefined;
-    }
+    // The chunk is the caller's: a data line still waiting for its blank line is copied.
+    if (this.inPlace !== undefined) this.copyInPlace();
   }
 
   private onLine(buf: Buffer, start: number, end: number): void {
-    if (start === end) {
-      this.dispatch();
-      return;
-    }
-    // `data:` or a bare `data` line; anything else (comments, other fields) is not read.
-    if (end - start < 4 || buf[start] !== DATA[0] || buf[start + 1] !== DATA[1] || buf[start + 2] !== DATA[2] || buf[start + 3] !== DATA[3]) return;
-    let value = start + 4;
-    if (value < end) {
-      if (buf[value] !== COLON) return;
-      value++;
-      if (value < end && buf[value] === SPACE) value++;
-    }
-    if (this.lines++ === 0 && this.line.length === 0) {
+    if (start === end) return this.dispatch();
+    const value = dataValue(buf, start, end);
+    if (value < 0) return;
+    if (this.lines++ === 0 && buf !== this.line.buf) {
       this.inPlace = buf;
-      this.inPlaceStart = value;
-      this.inPlaceEnd = end;
+      this.from = value;
+      this.to = end;
       return;
     }
-    if (this.inPlace !== undefined) {
-      this.data.append(this.inPlace, this.inPlaceStart, this.inPlaceEnd);
-      this.inPlace = undefined;
-    }
-    if (this.lines > 1) this.data.append(NEWLINE_BYTE, 0, 1);
+    if (this.inPlace !== undefined) this.copyInPlace();
+    if (this.lines > 1) this.data.append(NEWLINE, 0, 1);
     this.data.append(buf, value, end);
     // A line longer than the cap was cut where it was held.
     if (buf === this.line.buf && this.line.cut) this.data.cut = true;
+  }
+
+  private copyInPlace(): void {
+    this.data.append(this.inPlace!, this.from, this.to);
+    this.inPlace = undefined;
   }
 
   /** A blank line: the event ends, and is handed over if it had data. */
@@ -171,14 +147,20 @@ export class SseSplitter {
     const inPlace = this.inPlace;
     if (inPlace !== undefined) {
       this.inPlace = undefined;
-      const whole = this.inPlaceEnd - this.inPlaceStart <= MAX_DOCUMENT_BYTES;
-      this.sink.event(inPlace, this.inPlaceStart, whole ? this.inPlaceEnd : this.inPlaceStart + MAX_DOCUMENT_BYTES, whole);
+      const whole = this.to - this.from <= MAX_DOCUMENT_BYTES;
+      this.sink.event(inPlace, this.from, whole ? this.to : this.from + MAX_DOCUMENT_BYTES, whole);
       return;
     }
-    const { buf, length, cut } = this.data;
-    this.sink.event(buf, 0, length, !cut);
+    this.sink.event(this.data.buf, 0, this.data.length, !this.data.cut);
     this.data.clear();
   }
 }
 
-const NEWLINE_BYTE = Buffer.of(LF);
+/** Where the value of a `data` line starts (after `data:` and one space, or a bare `data`), or -1 for any other line. */
+function dataValue(buf: Buffer, start: number, end: number): number {
+  if (end - start < 4 || buf[start] !== 0x64 || buf[start + 1] !== 0x61 || buf[start + 2] !== 0x74 || buf[start + 3] !== 0x61) return -1;
+  let value = start + 4;
+  if (value === end) return value;
+  if (buf[value++] !== COLON) return -1;
+  return value < end && buf[value] === 0x20 ? value + 1 : value;
+}

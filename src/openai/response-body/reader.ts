@@ -51,7 +51,6 @@ class BodyReader implements ResponseBodyReader, SseEventSink {
   /** Past the cap: nothing more is decoded or read (but an uncompressed JSON body's tail window). */
   private capped = false;
   private tail: Buffer | undefined;
-  private tailLength = 0;
   /** The beginning of the last parsed event, up to and with `"choices"`. */
   private head: Buffer | undefined;
   /** The id and the model are known (a success body): events that only repeat them can be skipped. */
@@ -101,7 +100,7 @@ class BodyReader implements ResponseBodyReader, SseEventSink {
       stop = start + (cap - this.total);
       this.capped = true;
       if (!this.sse && this.decoder === undefined) {
-        this.tail = Buffer.allocUnsafe(TAIL_BYTES);
+        this.tail = Buffer.alloc(0);
         this.keepTail(buf, stop);
       }
     }
@@ -117,17 +116,9 @@ class BodyReader implements ResponseBodyReader, SseEventSink {
 
   /** Keeps the last `TAIL_BYTES` of the body seen so far. */
   private keepTail(buf: Buffer, from: number): void {
+    const rest = buf.subarray(Math.max(from, buf.length - TAIL_BYTES));
     const tail = this.tail!;
-    const n = buf.length - from;
-    if (n >= TAIL_BYTES) {
-      buf.copy(tail, 0, buf.length - TAIL_BYTES);
-      this.tailLength = TAIL_BYTES;
-      return;
-    }
-    const keep = Math.min(this.tailLength, TAIL_BYTES - n);
-    tail.copy(tail, 0, this.tailLength - keep, this.tailLength);
-    buf.copy(tail, keep, from);
-    this.tailLength = keep + n;
+    this.tail = Buffer.concat([tail.subarray(Math.max(0, tail.length + rest.length - TAIL_BYTES)), rest]);
   }
 
   /** One event's data, from the splitter. */
@@ -157,8 +148,7 @@ class BodyReader implements ResponseBodyReader, SseEventSink {
     const after = start + head.length;
     if (after > end || buf.compare(head, 0, head.length, start, after) !== 0) return true;
     // Searches stop at the event's end (a decoded buffer may hold many events after it).
-    const view = buf.length - end > 1024 ? buf.subarray(0, end) : buf;
-    return carriesValue(view, after, end, FINISH_REASON) || carriesValue(view, after, end, USAGE);
+    return carriesValue(buf.length - end > 1024 ? buf.subarray(0, end) : buf, after, end);
   }
 
   finish(): ResponseBodyFields {
@@ -190,7 +180,7 @@ class BodyReader implements ResponseBodyReader, SseEventSink {
       fields.add(JSON.parse(body.toString('utf8')));
       return fields.result();
     }
-    const tail = this.tail === undefined ? undefined : trailingMembers(this.tail.toString('utf8', 0, this.tailLength));
+    const tail = this.tail === undefined ? undefined : trailingMembers(this.tail.toString('utf8'));
     fields.add({ ...leadingMembers(body.toString('utf8', 0, HEAD_BYTES)), ...tail });
     return fields.result();
   }
@@ -214,24 +204,45 @@ const N = 0x6e;
 
 const isSpace = (c: number | undefined): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 
+/** The keys whose value makes an event that begins like the last parsed one worth parsing. */
+const KEYS = [FINISH_REASON, USAGE];
+
 /**
- * Whether `key` appears (from `from` on) as a key whose value is neither `null` nor `""`, or
- * next to bytes that are not JSON (then only parsing the event can tell).
+ * Whether `buf[from, end)` holds one of `KEYS` with a value that is neither `null` nor `""` (or
+ * next to bytes that are not JSON: then only parsing the event can tell). The rest of a chat
+ * chunk after `"choices"` is a hundred bytes or so: a loop over them costs less than the native
+ * searches' setup; a longer rest is searched natively.
  */
-function carriesValue(view: Buffer, from: number, end: number, key: Buffer): boolean {
-  for (let i = view.indexOf(key, from); i >= 0 && i < end; i = view.indexOf(key, i + 1)) {
-    let j = i + key.length;
-    while (isSpace(view[j])) j++;
-    const after = view[j];
-    // The same text as a string value, not a key.
-    if (after === COMMA || after === CLOSE_OBJECT || after === CLOSE_ARRAY) continue;
-    if (after !== COLON) return true;
-    j++;
-    while (isSpace(view[j])) j++;
-    const c = view[j];
-    if (c !== N && !(c === QUOTE && view[j + 1] === QUOTE)) return true;
+function carriesValue(buf: Buffer, from: number, end: number): boolean {
+  if (end - from > 512) {
+    for (const key of KEYS) {
+      for (let i = buf.indexOf(key, from); i >= 0 && i < end; i = buf.indexOf(key, i + 1)) if (valueFollows(buf, i + key.length)) return true;
+    }
+    return false;
+  }
+  for (let i = from; i < end; i++) {
+    if (buf[i] !== QUOTE) continue;
+    for (const key of KEYS) if (startsWith(buf, i, key) && valueFollows(buf, i + key.length)) return true;
   }
   return false;
+}
+
+function startsWith(buf: Buffer, at: number, key: Buffer): boolean {
+  for (let k = 0; k < key.length; k++) if (buf[at + k] !== key[k]) return false;
+  return true;
+}
+
+/** After a key's closing quote: a colon, then a value other than `null` or `""`. */
+function valueFollows(buf: Buffer, j: number): boolean {
+  while (isSpace(buf[j])) j++;
+  const after = buf[j];
+  // The same text as a string value, not a key.
+  if (after === COMMA || after === CLOSE_OBJECT || after === CLOSE_ARRAY) return false;
+  if (after !== COLON) return true;
+  j++;
+  while (isSpace(buf[j])) j++;
+  const c = buf[j];
+  return c !== N && !(c === QUOTE && buf[j + 1] === QUOTE);
 }
 
 /** Member boundaries tried per cut body, so a body made of many small members costs little. */

@@ -26,7 +26,9 @@ function isMissingSdk(error: unknown): boolean {
  */
 export function loadNodeSdk(): typeof import('@opentelemetry/sdk-node') {
   try {
-    return createRequire(import.meta.url)(SDK_PACKAGE) as typeof import('@opentelemetry/sdk-node');
+    // The name spelled out at the call: bundlers that follow createRequire (webpack) see it.
+    const require = createRequire(import.meta.url);
+    return require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
   } catch (error) {
     throw isMissingSdk(error) ? new Error(MISSING_SDK_MESSAGE, { cause: error }) : error;
   }

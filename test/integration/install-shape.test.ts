@@ -1,7 +1,7 @@
 /**
  * The package as a user installs it: `npm pack`, then `npm install` of the tarball into fresh
- * apps, one that already has its own NodeSDK (the newest and the previous minor our peer range
- * accepts) and one with no SDK at all. Each must end up with one copy of the OpenTelemetry
+ * apps, one that already has its own NodeSDK (the newest we develop against and the previous
+ * minor) and one with no SDK at all. Each must end up with one copy of the OpenTelemetry
  * packages everyone shares, and the installed package must work there.
  *
  * Needs `npm` and the npm registry (or its cache: installs prefer the cache), and a built dist/.

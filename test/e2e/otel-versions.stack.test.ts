@@ -4,7 +4,8 @@
  * today (a breaking release shows the day it ships), and the oldest it declares, sdk-node
  * 0.200.0 (SDK 2.0) with api 1.3.0. Each gets one chat call's span and a rate-limit gauge.
  *
- * Needs the npm registry, so it runs only with OTEL_VERSIONS_E2E=1 (CI sets it, on Node 24).
+ * Needs the npm registry, so it runs only with OTEL_VERSIONS_E2E=1, which `npm run test:stack`
+ * sets (CI runs that on Node 24 and requires this file to have run).
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -3,9 +3,9 @@
  * with esbuild (ES module and CommonJS output) and webpack, and the bundles started with node.
  * Each must still send its chat call's span to the Collector.
  *
- * Needs `npm`, a built dist/ and the npm cache the repository's own install filled. The bundles
- * do not depend on the Node version that runs them, so this runs on Node 24 (CI's `npm test`);
- * BUNDLING_TEST=1 runs it on any version.
+ * Needs `npm`, a built dist/ and the npm cache the repository's own install filled. About 90 s,
+ * webpack most of it, so it is a stack test (`npm run test:stack`, once, on Node 24): the bundles
+ * do not depend on the Node version that runs them.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -21,7 +21,6 @@ import { startOtlpReceiver, type OtlpReceiver } from '../helpers/otlp-receiver.t
 const exec = promisify(execFile);
 const esbuild = join(root, 'node_modules/.bin/esbuild');
 const fixture = (name: string): string => join(root, 'test/fixtures/consumer', name);
-const thisNodeRunsIt = process.versions.node.startsWith('24.') || process.env['BUNDLING_TEST'] === '1';
 
 /** The README's esbuild flags, per output format. */
 const ESBUILD_FLAGS = {
@@ -53,7 +52,7 @@ function runWebpack(config: Configuration): Promise<string> {
   });
 }
 
-describe.skipIf(!thisNodeRunsIt)('bundled apps, from the packed tarball', () => {
+describe('bundled apps, from the packed tarball', () => {
   let base: string;
   let app: string;
   let sim: Simulator;

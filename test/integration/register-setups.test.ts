@@ -112,7 +112,7 @@ describe('apps started from the packed tarball', () => {
       it.runIf(runs)(`its own NodeSDK loaded first (${file}), npm undici ${major}: every span gets tokens and the response model`, async () => {
         const run = await runNode(app, [file], { ...env, UNDICI_PKG: undici });
         expect(run.code, run.stderr).toBe(0);
-        const spans = JSON.parse(run.stdout) as Array<Record<string, unknown>>;
+        const spans = JSON.parse(run.stdout.trim().split('\n').pop()!) as Array<Record<string, unknown>>;
         expect(spans).toHaveLength(3);
         for (const attributes of spans) {
           expect(attributes['gen_ai.response.model']).toMatch(/^gpt-4o-mini-/);

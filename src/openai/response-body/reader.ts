@@ -69,6 +69,7 @@ class BodyReader implements ResponseBodyReader, SseDataSink {
   private broken = false;
   private finished = false;
   streamEnded = false;
+  dataSeen = false;
   private onDecoded: ((buf: Buffer, start: number, end: number) => boolean) | undefined;
 
   constructor(shape: BodyShape, encoding: Encoding | undefined, error: boolean) {
@@ -144,6 +145,7 @@ class BodyReader implements ResponseBodyReader, SseDataSink {
 
   /** SSE: a piece of the current event's data. `[DONE]` ends the stream and is not JSON. */
   data(buf: Uint8Array, start: number, end: number): void {
+    this.dataSeen = true;
     if (this.broken || this.eventCapped) return;
     if (this.eventBytes + (end - start) > MAX_DOCUMENT_BYTES) {
       end = start + (MAX_DOCUMENT_BYTES - this.eventBytes);

@@ -34,4 +34,9 @@ describe('the conformance corpus', () => {
     expect(new Set(requestIds).size).toBe(corpus.length);
     expect(corpus.length).toBeGreaterThanOrEqual(50);
   });
+
+  it("matches the README's count of exchanges", () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    expect(readme).toContain(`**${readCorpus().length} exchanges recorded against the live OpenAI and`);
+  });
 });

@@ -89,10 +89,11 @@ export class UndiciHandlers {
       reader.push(chunk);
       // A compressed stream shows its [DONE] only once decoded.
       if (reader.streamEnded) record.streamDone = true;
+      if (reader.dataEvents > record.outputChunks) this.tracker.chunks(record, reader.dataEvents - record.outputChunks);
     }
     // A stream that is read starts at its first data event, not at the keep-alive comments a
     // queued request gets; any other body at its first chunk.
-    if (record.firstChunkTime === undefined && (reader === undefined || reader.dataSeen || record.headers?.[FIELD.bodyKind] !== 'sse')) {
+    if (record.firstChunkTime === undefined && (reader === undefined || reader.dataEvents > 0 || record.headers?.[FIELD.bodyKind] !== 'sse')) {
       record.firstChunkTime = performance.now();
     }
   };

@@ -69,7 +69,7 @@ class BodyReader implements ResponseBodyReader, SseDataSink {
   private broken = false;
   private finished = false;
   streamEnded = false;
-  dataSeen = false;
+  dataEvents = 0;
   private onDecoded: ((buf: Buffer, start: number, end: number) => boolean) | undefined;
 
   constructor(shape: BodyShape, encoding: Encoding | undefined, error: boolean) {
@@ -145,7 +145,6 @@ class BodyReader implements ResponseBodyReader, SseDataSink {
 
   /** SSE: a piece of the current event's data. `[DONE]` ends the stream and is not JSON. */
   data(buf: Uint8Array, start: number, end: number): void {
-    this.dataSeen = true;
     if (this.broken || this.eventCapped) return;
     if (this.eventBytes + (end - start) > MAX_DOCUMENT_BYTES) {
       end = start + (MAX_DOCUMENT_BYTES - this.eventBytes);
@@ -182,6 +181,7 @@ class BodyReader implements ResponseBodyReader, SseDataSink {
       // `[DONE]`: nothing to read.
       this.streamEnded = true;
     } else {
+      this.dataEvents++;
       if (this.doneMatched > 0) scanner.write(DONE, 0, this.doneMatched);
       const status = scanner.end();
       if (status === ScanStatus.Complete || (this.eventCapped && status !== ScanStatus.Malformed)) this.collector!.commitDocument();

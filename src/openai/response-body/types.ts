@@ -40,11 +40,11 @@ export interface ResponseBodyReader {
    */
   readonly streamEnded: boolean;
   /**
-   * A stream's decoded bytes held a `data` field: the time of its first one is the time to first
-   * chunk. SSE comments and blank lines that a server sends while the request is queued are not
-   * data, so they do not count.
+   * How many data events (chunks) of a stream have ended so far, `[DONE]` not counted; 0 for
+   * JSON. The first one marks the time to first chunk: SSE comments and blank lines that a
+   * server sends while the request is queued are not data events.
    */
-  readonly dataSeen: boolean;
+  readonly dataEvents: number;
   /**
    * The fields read. Call it once on every end path (complete, error, abort): it releases the
    * decoder. A body that was malformed, mis-labelled or cut short gives `{}`.

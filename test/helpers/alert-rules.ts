@@ -85,6 +85,7 @@ export function loadPrometheusRules(): PrometheusRule[] {
         expr: text(rule['expr'], 'expr'),
         for: rule['for'] === undefined ? undefined : text(rule['for'], 'for'),
         labels: strings(rule['labels'], 'labels'),
+        annotations: strings(rule['annotations'], 'annotations'),
       };
     }),
   );

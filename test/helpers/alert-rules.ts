@@ -30,6 +30,7 @@ export interface PrometheusRule {
   readonly expr: string;
   readonly for: string | undefined;
   readonly labels: Record<string, string>;
+  readonly annotations: Record<string, string>;
 }
 
 export function loadGrafanaRules(): GrafanaRule[] {

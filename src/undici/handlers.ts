@@ -90,6 +90,7 @@ export class UndiciHandlers {
       reader.push(chunk);
       // A compressed stream shows its [DONE] only once decoded.
       if (reader.streamEnded) record.streamDone = true;
+      if (reader.dataEvents > record.outputChunks) this.tracker.chunks(record, reader.dataEvents - record.outputChunks);
     }
   };
 

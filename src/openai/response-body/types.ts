@@ -39,6 +39,8 @@ export interface ResponseBodyReader {
    * client that cancels the body afterwards (the openai SDK does) did not fail.
    */
   readonly streamEnded: boolean;
+  /** How many data events (chunks) of a stream have ended so far, `[DONE]` not counted; 0 for JSON. */
+  readonly dataEvents: number;
   /**
    * The fields read. Call it once on every end path (complete, error, abort): it releases the
    * decoder. A body that was malformed, mis-labelled or cut short gives `{}`.

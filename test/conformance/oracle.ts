@@ -41,8 +41,9 @@ const ATTRIBUTES = ROWS.flatMap((r) => r.names);
 function headerValue(row: AttributeRow, header: string, raw: string, date: string | undefined): AttributeValue | undefined {
   const v = raw.trim();
   if (row.type === 'string') return v === '' ? undefined : v;
-  // "An absent or unparseable header leaves its attribute out"; counts are digits (Azure's -1 is out).
-  if (row.type === 'int') return /^\d+$/.test(v) ? Number(v) : undefined;
+  // "An absent or unparseable header leaves its attribute out"; counts are digits (Azure's -1 is
+  // out), and the table says where a 0 is left out too (a quota limit).
+  if (row.type === 'int') return /^\d+$/.test(v) && !(Number(v) === 0 && /`0` is left out/.test(row.from)) ? Number(v) : undefined;
   if (/Go duration/.test(row.from) || header.startsWith('x-ratelimit-reset')) return goDurationSeconds(v);
   if (header.endsWith('-ms')) return /^\d+(\.\d+)?$/.test(v) ? Number(v) / 1000 : undefined;
   if (/^\d+(\.\d+)?$/.test(v)) return Number(v);

@@ -71,13 +71,15 @@ function answer(exchange: Exchange, req: http.IncomingMessage, res: http.ServerR
   const { body } = exchange.response;
   const stream = exchange.kind.endsWith('.stream');
   const parts = stream ? sseEvents(body) : [body];
+  // The last part goes out with the end of the body, as the live API sends `data: [DONE]`.
+  const last = parts.pop() ?? '';
   if (!gzip) {
-    void writeEach(parts, (part) => res.write(part)).then(() => res.end());
+    void writeEach(parts, (part) => res.write(part)).then(() => res.end(last));
     return;
   }
   const z: Gzip = createGzip();
   z.pipe(res);
-  void writeEach(parts, (part) => new Promise<void>((resolve) => z.write(part, () => z.flush(constants.Z_SYNC_FLUSH, () => resolve())))).then(() => z.end());
+  void writeEach(parts, (part) => new Promise<void>((resolve) => z.write(part, () => z.flush(constants.Z_SYNC_FLUSH, () => resolve())))).then(() => z.end(last));
 }
 
 /** Writes the parts one per turn of the event loop, so each leaves as its own chunk. */

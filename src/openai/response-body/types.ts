@@ -39,7 +39,11 @@ export interface ResponseBodyReader {
    * client that cancels the body afterwards (the openai SDK does) did not fail.
    */
   readonly streamEnded: boolean;
-  /** How many data events (chunks) of a stream have ended so far, `[DONE]` not counted; 0 for JSON. */
+  /**
+   * How many data events (chunks) of a stream have ended so far, `[DONE]` not counted; 0 for
+   * JSON. The first one marks the time to first chunk: SSE comments and blank lines that a
+   * server sends while the request is queued are not data events.
+   */
   readonly dataEvents: number;
   /**
    * The fields read. Call it once on every end path (complete, error, abort): it releases the

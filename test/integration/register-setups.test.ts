@@ -84,7 +84,9 @@ describe('apps started from the packed tarball', () => {
       expect(run.code, run.stderr).toBe(0);
       expect(run.stderr).not.toMatch(/ERR_REQUIRE_ASYNC_MODULE|ExperimentalWarning/);
       const spans = receiver.spans();
-      expect(spans.map((s) => s.span.name)).toHaveLength(1);
+      expect(spans).toHaveLength(1);
+      // Node 22's bundled fetch hides the request body, so there the span has no model.
+      expect(spans[0]!.span.name).toMatch(/^chat( gpt-4o-mini)?$/);
       expect(spans[0]!.attributes['openai.request.id']).toMatch(/^req_/);
       expect(spans[0]!.attributes['openai.ratelimit.requests.remaining']).toBe(59);
     });

@@ -22,8 +22,8 @@ export interface Replay {
  * The replay server, the instrumentation with both recorded services as endpoints (Azure
  * paths under `/openai`, OpenAI's under `/v1`), and what this runtime lets it read.
  */
-export async function startReplay(): Promise<Replay> {
-  const server = await startReplayServer();
+export async function startReplay(tls?: { key: Buffer; cert: Buffer }): Promise<Replay> {
+  const server = await startReplayServer(tls);
   const responseBodyReadable = await publishesBodyChunksReceived();
   const requestBodyReadable = bundledUndiciHasBodyChunks();
   const otel = setupOtel({

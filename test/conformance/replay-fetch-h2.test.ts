@@ -2,7 +2,7 @@ import diagnosticsChannel from 'node:diagnostics_channel';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCorpus } from './normalise.ts';
-import { expectConformingSpan, startReplay, type Replay } from './replay.ts';
+import { expectConformingSpan, expectSaneMetrics, startReplay, type Replay } from './replay.ts';
 
 const corpus = readCorpus();
 const tls = {
@@ -35,6 +35,7 @@ describe.runIf(nodeMajor >= 26)('recorded live traffic, replayed through global 
     if (previous === undefined) delete process.env['NODE_TLS_REJECT_UNAUTHORIZED'];
     else process.env['NODE_TLS_REJECT_UNAUTHORIZED'] = previous;
     expect(replay.server.mismatches).toEqual([]);
+    await expectSaneMetrics(replay);
     expect([...shapes]).toEqual(['HTTP/2 object']);
     await replay.close();
   });

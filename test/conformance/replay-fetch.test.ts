@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCorpus } from './normalise.ts';
-import { expectConformingSpan, startReplay, type Replay } from './replay.ts';
+import { expectConformingSpan, expectSaneMetrics, startReplay, type Replay } from './replay.ts';
 
 const corpus = readCorpus();
 
@@ -11,6 +11,7 @@ describe('recorded live traffic, replayed through global fetch', () => {
   });
   afterAll(async () => {
     expect(replay.server.mismatches).toEqual([]);
+    await expectSaneMetrics(replay);
     await replay.close();
   });
 

@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCorpus, type Exchange } from './normalise.ts';
-import { expectConformingSpan, startReplay, type Replay } from './replay.ts';
+import { expectConformingSpan, expectSaneMetrics, startReplay, type Replay } from './replay.ts';
 
 const corpus = readCorpus().filter((e) => e.kind.startsWith('chat') || e.kind.startsWith('responses'));
 
@@ -34,6 +34,7 @@ describe('recorded live traffic, replayed through the openai SDK', () => {
   });
   afterAll(async () => {
     expect(replay.server.mismatches).toEqual([]);
+    await expectSaneMetrics(replay);
     await replay.close();
   });
 

@@ -1,6 +1,7 @@
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { expect } from 'vitest';
+import { metricPoints } from '../helpers/metric-points.ts';
 import { bundledUndiciHasBodyChunks, publishesBodyChunksReceived } from '../helpers/runtime.ts';
 import { setupOtel, type TestOtel } from '../helpers/otel.ts';
 import type { Exchange } from './normalise.ts';
@@ -46,6 +47,16 @@ export async function startReplay(tls?: { key: Buffer; cert: Buffer }): Promise<
       await server.close();
     },
   };
+}
+
+/** After the whole corpus: every metric point is a finite, non-negative number with no blank attribute. */
+export async function expectSaneMetrics(replay: Replay): Promise<void> {
+  const points = metricPoints(await replay.otel.reader.read());
+  expect(points.length).toBeGreaterThan(0);
+  for (const point of points) {
+    expect(Number.isFinite(point.value) && point.value >= 0, `${point.name} ${point.value}`).toBe(true);
+    for (const [name, value] of Object.entries(point.attributes)) expect(value, `${point.name} ${name}`).not.toBe('');
+  }
 }
 
 const defined = (attributes: Record<string, unknown>): Record<string, unknown> =>

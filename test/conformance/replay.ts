@@ -1,6 +1,6 @@
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { SpanStatusCode } from '@opentelemetry/api';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { metricPoints } from '../helpers/metric-points.ts';
 import { bundledUndiciHasBodyChunks, publishesBodyChunksReceived } from '../helpers/runtime.ts';
 import { setupOtel, type TestOtel } from '../helpers/otel.ts';
@@ -72,4 +72,42 @@ export function expectConformingSpan(span: ReadableSpan, exchange: Exchange, ctx
   if (expected.timeToFirstChunk) expect(ttfc).toBeGreaterThanOrEqual(0);
   else expect(ttfc).toBeUndefined();
   for (const name of Object.keys(span.attributes)) expect(README_ATTRIBUTES, `${name} is in the README's table`).toContain(name);
+}
+
+/** Sends one recorded request the way a client does; resolves with the HTTP status it got. */
+export type Send = (exchange: Exchange, origin: string) => Promise<number>;
+
+/** The recorded request through global `fetch`, its body read to the end. */
+export const sendWithFetch: Send = async (exchange, origin) => {
+  const response = await fetch(`${origin}${exchange.request.path}`, {
+    method: exchange.request.method,
+    headers: { 'content-type': 'application/json' },
+    body: exchange.request.body,
+  });
+  await response.arrayBuffer();
+  return response.status;
+};
+
+/**
+ * In the enclosing `describe`: one test per exchange, each sent by `send` to a replay server
+ * (HTTPS and HTTP/2 when given `tls`), its span checked against the oracle; after them all, no
+ * request missed its exchange and every metric point is sane.
+ */
+export function replayCorpus(exchanges: readonly Exchange[], send: Send, tls?: { key: Buffer; cert: Buffer }): void {
+  let replay: Replay;
+  beforeAll(async () => {
+    replay = await startReplay(tls);
+  });
+  afterAll(async () => {
+    expect(replay.server.mismatches).toEqual([]);
+    await expectSaneMetrics(replay);
+    await replay.close();
+  });
+  for (const exchange of exchanges) {
+    it(`${exchange.id} gives the span the recording and the README call for`, async () => {
+      replay.server.serve(exchange);
+      expect(await send(exchange, replay.server.origin)).toBe(exchange.response.status);
+      expectConformingSpan(await replay.span(), exchange, replay.context(exchange));
+    });
+  }
 }

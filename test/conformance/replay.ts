@@ -69,8 +69,12 @@ export function expectConformingSpan(span: ReadableSpan, exchange: Exchange, ctx
   expect(defined(actual)).toEqual(defined(expected.attributes));
   expect(span.name).toBe(expected.name);
   expect(span.status.code).toBe(expected.error ? SpanStatusCode.ERROR : SpanStatusCode.UNSET);
-  if (expected.timeToFirstChunk) expect(ttfc).toBeGreaterThanOrEqual(0);
-  else expect(ttfc).toBeUndefined();
+  if (expected.timeToFirstChunk) {
+    expect(ttfc).toBeGreaterThanOrEqual(0);
+    expect(ttfc as number).toBeLessThanOrEqual(span.duration[0] + span.duration[1] / 1e9);
+  } else {
+    expect(ttfc).toBeUndefined();
+  }
   for (const name of Object.keys(span.attributes)) expect(README_ATTRIBUTES, `${name} is in the README's table`).toContain(name);
 }
 

@@ -127,8 +127,8 @@ describe.skipIf(!npmFound || !distBuilt || !thisNodeRunsIt)('installed from the 
     if (base) rmSync(base, { recursive: true, force: true });
   });
 
-  it('accepts any SDK from sdk-node 0.202 on, with no upper bound, as an optional peer', () => {
-    expect(pkg.peerDependencies['@opentelemetry/sdk-node']).toBe('>=0.202.0');
+  it('accepts any SDK from sdk-node 0.200 (SDK 2.0) on, with no upper bound, as an optional peer', () => {
+    expect(pkg.peerDependencies['@opentelemetry/sdk-node']).toBe('>=0.200.0');
     expect(pkg.peerDependenciesMeta['@opentelemetry/sdk-node']).toEqual({ optional: true });
   });
 

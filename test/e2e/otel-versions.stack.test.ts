@@ -2,7 +2,7 @@
  * The packed package next to the OpenTelemetry releases at both ends of its peer ranges: the
  * newest `@opentelemetry/sdk-node` and `@opentelemetry/api` the npm registry calls `latest`
  * today (a breaking release shows the day it ships), and the oldest it declares, sdk-node
- * 0.200.0 (SDK 2.0) with api 1.3.0. Each gets one chat call's span and a rate-limit gauge.
+ * 0.202.0 with api 1.3.0. Each gets one chat call's span and a rate-limit gauge.
  *
  * Needs the npm registry, so it runs only with OTEL_VERSIONS_E2E=1, which `npm run test:stack`
  * sets (CI runs that on Node 24 and requires this file to have run).
@@ -18,7 +18,7 @@ import { installConsumer, packPackage, root, runNode } from '../helpers/consumer
 
 const run = promisify(execFile);
 const enabled = process.env['OTEL_VERSIONS_E2E'] === '1';
-const OLDEST = { '@opentelemetry/sdk-node': '0.200.0', '@opentelemetry/api': '1.3.0' };
+const OLDEST = { '@opentelemetry/sdk-node': '0.202.0', '@opentelemetry/api': '1.3.0' };
 
 async function latest(name: string): Promise<string> {
   const { stdout } = await run('npm', ['view', `${name}@latest`, 'version'], { timeout: 60_000 });

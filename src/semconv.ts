@@ -95,9 +95,10 @@ export const METRIC_GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK = 'gen_ai.client
 
 /**
  * The latest GenAI conventions (open-telemetry/semantic-conventions-genai, `client-inference.md`,
- * `gen-ai-token-metrics.md`, `client-embeddings.md`), emitted in place of the four above when
- * `OTEL_SEMCONV_STABILITY_OPT_IN` lists `gen_ai_latest_experimental`. Embeddings calls have
- * their own duration and token histogram there; every other call is an inference call.
+ * `gen-ai-token-metrics.md`, `client-embeddings.md`), emitted in place of the three
+ * `gen_ai.client.*` names above when `OTEL_SEMCONV_STABILITY_OPT_IN` lists
+ * `gen_ai_latest_experimental`. Embeddings calls have their own duration and token histogram
+ * there; every other call is an inference call.
  */
 export const METRIC_GEN_AI_CLIENT_INFERENCE_DURATION = 'gen_ai.client.inference.duration';
 export const METRIC_GEN_AI_CLIENT_INFERENCE_TIME_TO_FIRST_CHUNK = 'gen_ai.client.inference.time_to_first_chunk';

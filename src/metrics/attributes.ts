@@ -43,9 +43,10 @@ export function quotaSeries(record: RequestRecord): QuotaSeries {
 }
 
 /**
- * Histogram attributes: the semconv set for `gen_ai.client.operation.duration`, and on a
- * failed attempt whose error body named one, `openai.error.code` (already bounded to the
- * documented codes by the caller).
+ * Histogram attributes: the semconv set for `gen_ai.client.operation.duration`, the
+ * organization and project the response named (so a page on failed calls can say whose quota
+ * or billing stopped; an app uses a handful of them), and on a failed attempt whose error body
+ * named one, `openai.error.code` (already bounded to the documented codes by the caller).
  * https://opentelemetry.io/docs/specs/semconv/gen-ai/gen-ai-metrics/
  */
 export function operationAttributes(record: RequestRecord, errorType: string | undefined, errorCode?: string): Attributes {
@@ -54,6 +55,10 @@ export function operationAttributes(record: RequestRecord, errorType: string | u
     [ATTR_GEN_AI_PROVIDER_NAME]: record.target.provider,
     [ATTR_SERVER_ADDRESS]: record.target.serverAddress,
   };
+  const organization = organizationOf(record);
+  const project = projectOf(record);
+  if (organization !== undefined) attributes[ATTR_OPENAI_ORGANIZATION] = organization;
+  if (project !== undefined) attributes[ATTR_OPENAI_PROJECT] = project;
   if (record.model !== undefined) attributes[ATTR_GEN_AI_REQUEST_MODEL] = record.model;
   if (errorType !== undefined) attributes[ATTR_ERROR_TYPE] = errorType;
   if (errorCode !== undefined) attributes[ATTR_OPENAI_ERROR_CODE] = errorCode;

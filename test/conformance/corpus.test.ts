@@ -25,7 +25,18 @@ describe('the conformance corpus', () => {
     }
   });
 
-  it('came from the live OpenAI and Azure OpenAI APIs', () => {
-    for (const e of readCorpus()) expect(e.request.host, e.id).toMatch(/^api\.openai\.com$|\.openai\.azure\.com$/);
+  it('holds at least 50 distinct exchanges recorded against the live OpenAI and Azure OpenAI APIs', () => {
+    const corpus = readCorpus();
+    for (const e of corpus) expect(e.request.host, e.id).toMatch(/^api\.openai\.com$|\.openai\.azure\.com$/);
+    // Recorders copy cassettes between tests; a request id seen twice is one exchange, not two.
+    const requestIds = corpus.map((e) => e.response.headers.find(([n]) => /^(x-request-id|apim-request-id)$/i.test(n))?.[1]);
+    expect(requestIds.every((id) => id !== undefined)).toBe(true);
+    expect(new Set(requestIds).size).toBe(corpus.length);
+    expect(corpus.length).toBeGreaterThanOrEqual(50);
+  });
+
+  it("matches the README's count of exchanges", () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    expect(readme).toContain(`**${readCorpus().length} exchanges recorded against the live OpenAI and`);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * The package as a user installs it: `npm pack`, then `npm install` of the tarball into fresh
- * apps, one that already has its own NodeSDK (the newest and the previous minor our peer range
- * accepts) and one with no SDK at all. Each must end up with one copy of the OpenTelemetry
+ * apps, one that already has its own NodeSDK (the newest we develop against and the previous
+ * minor) and one with no SDK at all. Each must end up with one copy of the OpenTelemetry
  * packages everyone shares, and the installed package must work there.
  *
  * Needs `npm` and the npm registry (or its cache: installs prefer the cache), and a built dist/.
@@ -12,19 +12,18 @@ import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../simulator/index.ts';
+import { installedVersion, PACKAGE, packPackage, root } from '../helpers/consumer-app.ts';
 
 const run = promisify(execFile);
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const PACKAGE = 'opentelemetry-instrumentation-openai-http';
 const SHARED = ['@opentelemetry/api', '@opentelemetry/instrumentation'];
 
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { peerDependencies: Record<string, string> };
-const installedVersion = (name: string): string =>
-  (JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  peerDependencies: Record<string, string>;
+  peerDependenciesMeta: Record<string, { optional?: boolean }>;
+};
 
 /** The SDK versions a user may have: the newest we develop against and the previous minor. */
 const latestSdk = installedVersion('@opentelemetry/sdk-node');
@@ -113,8 +112,7 @@ describe.skipIf(!npmFound || !distBuilt || !thisNodeRunsIt)('installed from the 
 
   beforeAll(async () => {
     base = mkdtempSync(join(tmpdir(), 'install-shape-'));
-    const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', base], { cwd: root });
-    const tarball = join(base, (JSON.parse(stdout) as Array<{ filename: string }>)[0]!.filename);
+    const tarball = await packPackage(base);
     const [latest, previous, bare] = await Promise.all([
       installApp(base, 'sdk-latest', tarball, { '@opentelemetry/sdk-node': latestSdk, '@opentelemetry/api': apiVersion }),
       installApp(base, 'sdk-previous', tarball, { '@opentelemetry/sdk-node': previousSdk, '@opentelemetry/api': apiVersion }),
@@ -129,8 +127,9 @@ describe.skipIf(!npmFound || !distBuilt || !thisNodeRunsIt)('installed from the 
     if (base) rmSync(base, { recursive: true, force: true });
   });
 
-  it('accepts both SDK minors in its peer range', () => {
-    expect(pkg.peerDependencies['@opentelemetry/sdk-node']).toBe(`>=${previousSdk} <${major}.${minor + 1}.0`);
+  it('accepts any SDK from sdk-node 0.200 (SDK 2.0) on, with no upper bound, as an optional peer', () => {
+    expect(pkg.peerDependencies['@opentelemetry/sdk-node']).toBe('>=0.200.0');
+    expect(pkg.peerDependenciesMeta['@opentelemetry/sdk-node']).toEqual({ optional: true });
   });
 
   for (const sdk of [latestSdk, previousSdk]) {
@@ -167,12 +166,14 @@ describe.skipIf(!npmFound || !distBuilt || !thisNodeRunsIt)('installed from the 
     expect(stdout.trim(), stderr).toBe('function');
   });
 
-  it('an app without sdk-node that uses --import .../register stops before it runs, saying what to install', async () => {
-    const app = apps.get('none')!;
-    const { stdout, stderr, code } = await node(app, ['--import', `${PACKAGE}/register`, '-e', 'console.log("app ran")']);
-    expect(code).not.toBe(0);
-    expect(stdout).not.toContain('app ran');
-    expect(stderr).toContain(`${PACKAGE}/register starts the OpenTelemetry NodeSDK, but @opentelemetry/sdk-node is not installed`);
-    expect(stderr).toContain('npm install @opentelemetry/sdk-node');
-  });
+  for (const flag of ['--import', '--require']) {
+    it(`an app without sdk-node that uses ${flag} .../register stops before it runs, saying what to install`, async () => {
+      const app = apps.get('none')!;
+      const { stdout, stderr, code } = await node(app, [flag, `${PACKAGE}/register`, '-e', 'console.log("app ran")']);
+      expect(code).not.toBe(0);
+      expect(stdout).not.toContain('app ran');
+      expect(stderr).toContain(`${PACKAGE}/register starts the OpenTelemetry NodeSDK, but @opentelemetry/sdk-node is not installed`);
+      expect(stderr).toContain('npm install @opentelemetry/sdk-node');
+    });
+  }
 });

@@ -23,7 +23,11 @@ export interface ResponseBodyReader {
    * client that cancels the body afterwards (the openai SDK does) did not fail.
    */
   readonly streamEnded: boolean;
-  /** How many data events (chunks) of a stream have ended so far, `[DONE]` not counted; 0 for JSON. */
+  /**
+   * How many data events (chunks) of a stream have ended so far, `[DONE]` not counted; 0 for
+   * JSON. The first one marks the time to first chunk: SSE comments and blank lines that a
+   * server sends while the request is queued are not data events.
+   */
   readonly dataEvents: number;
   /** Bytes the reader holds now: at most the document cap plus the tail window (the README states it). */
   readonly heldBytes: number;

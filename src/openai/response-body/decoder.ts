@@ -15,7 +15,9 @@ import zlib from 'node:zlib';
  * body then gives no fields), never a throw.
  *
  * Creating a decompressor allocates native state, which costs more than inflating a typical
- * chat response, so idle ones are kept in a small pool and reset between bodies.
+ * chat response, so idle ones are kept in a pool and reset between bodies. The pool is
+ * process-wide, which is per instance in practice: only one instrumentation subscribes per
+ * process.
  */
 
 export type Encoding = 'gzip' | 'deflate' | 'br' | 'zstd';
@@ -35,7 +37,13 @@ interface Engine {
   readonly encoding: Encoding | 'deflate-raw';
 }
 
-const POOL_SIZE = 4;
+/**
+ * Idle decompressors are kept up to the most that were ever in use at once (so concurrent
+ * streams reuse rather than create one each), and never more than this many per encoding.
+ */
+const MAX_POOLED = 64;
+let inUse = 0;
+let peak = 0;
 const pools = new Map<Encoding | 'deflate-raw', Engine[]>();
 /** All decoding is synchronous, so one output buffer serves every reader. */
 const OUT = Buffer.allocUnsafe(16 * 1024);
@@ -85,14 +93,17 @@ function create(encoding: Engine['encoding']): Engine | undefined {
 }
 
 function acquire(encoding: Engine['encoding']): Engine | undefined {
-  return pools.get(encoding)?.pop() ?? create(encoding);
+  const engine = pools.get(encoding)?.pop() ?? create(encoding);
+  if (engine !== undefined && ++inUse > peak) peak = inUse;
+  return engine;
 }
 
 function release(engine: Engine): void {
+  inUse--;
   if (engine.stream.destroyed) return;
   let pool = pools.get(engine.encoding);
   if (pool === undefined) pools.set(engine.encoding, (pool = []));
-  if (pool.length >= POOL_SIZE) {
+  if (pool.length >= Math.min(peak, MAX_POOLED)) {
     engine.stream.close();
     return;
   }

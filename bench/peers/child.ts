@@ -1,0 +1,88 @@
+/**
+ * One end-to-end process: NodeSDK with one variant's instrumentation, the official `openai`
+ * client of its major against the simulator, a warm-up and then the measured calls of each
+ * workload (a chat completion, a streamed chat completion with usage), every answer read to
+ * the end. Reports process CPU per call over IPC. Started by bench/main.ts; not run by hand.
+ */
+import { parseArgs } from 'node:util';
+import { APIError } from 'openai';
+import { runLoad, type LoadResult } from '../load.ts';
+import { CHAT_REQUEST } from '../variants/request.ts';
+import { startPipeline, type Pipeline, type PipelineCounts } from './pipeline.ts';
+import { peerById, WORKLOADS, type Workload } from './variants.ts';
+
+const { values } = parseArgs({
+  options: {
+    variant: { type: 'string' },
+    url: { type: 'string' },
+    warmup: { type: 'string', default: '200' },
+    calls: { type: 'string', default: '2000' },
+    concurrency: { type: 'string', default: '16' },
+  },
+});
+
+export interface PeerRunReport {
+  variant: string;
+  versions: Record<string, string>;
+  load: Record<Workload, LoadResult>;
+  counts: PipelineCounts;
+}
+
+function status(error: unknown): number {
+  // Both majors' APIError carry the status; the v6 class is another class, so read it by shape.
+  const value = (error as { status?: unknown } | undefined)?.status;
+  return error instanceof APIError || typeof value === 'number' ? Number(value) || 0 : 0;
+}
+
+function callOf(pipeline: Pipeline, workload: Workload): () => Promise<number> {
+  const { client } = pipeline;
+  // A fresh body per call, as an app builds one.
+  const request = () => ({ ...CHAT_REQUEST, messages: CHAT_REQUEST.messages.map((m) => ({ ...m })) });
+  if (workload === 'chat') {
+    return async () => {
+      try {
+        await client.chat.completions.create(request());
+        return 200;
+      } catch (error) {
+        return status(error);
+      }
+    };
+  }
+  return async () => {
+    try {
+      const stream = await client.chat.completions.create({ ...request(), stream: true, stream_options: { include_usage: true } });
+      let usage = false;
+      for await (const chunk of stream) if (chunk.usage) usage = true;
+      // A stream without its usage event was cut short: count it as a failed call.
+      return usage ? 200 : 0;
+    } catch (error) {
+      return status(error);
+    }
+  };
+}
+
+async function main(): Promise<PeerRunReport> {
+  const variant = peerById(values.variant ?? '');
+  if (!values.url) throw new Error('--url is required');
+  const warmup = Number(values.warmup);
+  const calls = Number(values.calls);
+  const concurrency = Number(values.concurrency);
+  const pipeline = await startPipeline(variant, values.url);
+  const load = {} as Record<Workload, LoadResult>;
+  try {
+    for (const workload of WORKLOADS) {
+      const call = callOf(pipeline, workload);
+      await runLoad(call, warmup, concurrency);
+      load[workload] = await runLoad(call, calls, concurrency);
+    }
+  } finally {
+    await pipeline.shutdown();
+  }
+  return { variant: variant.id, versions: pipeline.versions, load, counts: { ...pipeline.counts } };
+}
+
+if (process.send === undefined) throw new Error('bench/peers/child.ts is started by bench/main.ts');
+{
+  const report = await main();
+  process.send(report, () => process.exit(0));
+}

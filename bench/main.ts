@@ -25,7 +25,7 @@ import { gitInfo, machineInfo } from './machine.ts';
 import type { HandlerCostReport } from './micro/handler-cost.ts';
 import type { PartsReport } from './micro/parts.ts';
 import type { PeerRunReport } from './peers/child.ts';
-import { peerById } from './peers/variants.ts';
+import { peerById, roundSchedule } from './peers/variants.ts';
 import { summarizePeers, type PeerSummary } from './peers/summary.ts';
 import { HELP, parsePlan, type Plan } from './plan.ts';
 import { runChild, startSimulatorProcess } from './spawn.ts';
@@ -130,15 +130,14 @@ try {
   const peerIds = runs('peers') ? plan.peerVariants : [];
   for (let round = 0; round < (peerIds.length > 0 ? plan.peerRounds : 0); round++) {
     const reports: PeerRunReport[] = [];
-    for (let i = 0; i < peerIds.length; i++) {
-      const id = peerIds[(i + round) % peerIds.length]!;
+    for (const { id, pairedWith } of roundSchedule(peerIds, round)) {
       const report = await runChild<PeerRunReport>(
         script('peers/child.ts'),
         ['--variant', id, '--url', simulator.url, '--concurrency', String(plan.peerConcurrency), '--warmup', String(plan.peerWarmup), '--calls', String(plan.peerCalls)],
         { timeoutMs, execArgv: profileArgs(id) },
       );
-      reports.push(report);
-      log(`end to end, round ${round + 1}/${plan.peerRounds} ${id.padEnd(22)} CPU/call: chat ${report.load.chat.cpuUsPerRequest.toFixed(0).padStart(5)} us, stream ${report.load.stream.cpuUsPerRequest.toFixed(0).padStart(5)} us`);
+      reports.push({ ...report, pairedWith });
+      log(`end to end, round ${round + 1}/${plan.peerRounds} ${`${id}${pairedWith ? ` (for ${pairedWith})` : ''}`.padEnd(44)} CPU/call: chat ${report.load.chat.cpuUsPerRequest.toFixed(0).padStart(5)} us, stream ${report.load.stream.cpuUsPerRequest.toFixed(0).padStart(5)} us`);
     }
     peerRounds.push(reports);
   }
@@ -198,7 +197,7 @@ try {
     console.log(`\n## End to end through the openai SDK: ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, NodeSDK ${peers[0]!.versions['@opentelemetry/sdk-node'] ?? '?'}${plan.quick ? ' (QUICK run: figures are not meaningful)' : ''}`);
     console.log(`${plan.peerConcurrency} in flight, ${plan.peerCalls} calls per workload after ${plan.peerWarmup} warm-up, ${plan.peerRounds} interleaved rounds; chat and streamed chat (with usage), gzip bodies; process CPU (all threads) per call\n`);
     console.log(peersTable(peers));
-    console.log(`\n  "added": minus the same round's run without instrumentation on the same openai major, median (min-max) over rounds; "vs ours": median added over ours' on that major; "±": half the rounds' range of CPU per call.`);
+    console.log(`\n  "added": minus the run without instrumentation on the same openai major made right next to it in the same round, median (min-max) over rounds; "vs ours": median added over ours' on that major; "±": half the range of CPU per call over the runs.`);
   }
   console.log(`\nraw results: ${relative(process.cwd(), out)}  (${durationS.toFixed(0)} s)`);
   if (missingSpans.length > 0 || errors.length > 0 || peerProblems.length > 0) {

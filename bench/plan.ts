@@ -53,11 +53,11 @@ const FULL = {
   microTimeMs: 600,
   microRounds: 9,
   partsTimeMs: 500,
-  // What gives steady medians in ~20 minutes on a shared 2-core machine (bench/README.md).
+  // What fits ~15 minutes on a shared 2-core machine (bench/README.md says why these sizes).
   peerRounds: 5,
   peerConcurrency: 16,
-  peerWarmup: 400,
-  peerCalls: 3_000,
+  peerWarmup: 300,
+  peerCalls: 2_000,
 };
 
 /** `--quick`: every part runs, with counts only big enough to prove it works (the CI smoke test). */
@@ -89,8 +89,8 @@ export const HELP = `usage: npm run bench [-- options]
   --parts <names>      comma-separated parts to run (default all): ${PARTS.join(', ')}
   --peers <ids>        end-to-end variants (default all): ${PEER_VARIANTS.map((v) => v.id).join(', ')}
   --peer-rounds <n>    interleaved rounds of the end-to-end comparison (default 5)
-  --peer-calls <n>     measured calls per workload and round (default 3000)
-  --peer-warmup <n>    warm-up calls before each workload (default 400)
+  --peer-calls <n>     measured calls per workload and round (default 2000)
+  --peer-warmup <n>    warm-up calls before each workload (default 300)
   --out <file>         where to write the JSON (default bench/results/<date>-<commit>.json;
                        with --quick bench/results/quick.tmp.json)
   --profile <id>       run that variant's (or end-to-end variant's) child with --cpu-prof

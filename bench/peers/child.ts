@@ -4,6 +4,8 @@
  * workload (a chat completion, a streamed chat completion with usage), every answer read to
  * the end. Reports process CPU per call over IPC. Started by bench/main.ts; not run by hand.
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { parseArgs } from 'node:util';
 import { APIError } from 'openai';
 import { runLoad, type LoadResult } from '../load.ts';
@@ -18,14 +20,20 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '200' },
     calls: { type: 'string', default: '2000' },
     concurrency: { type: 'string', default: '16' },
+    workloads: { type: 'string', default: WORKLOADS.join(',') },
+    /** Write a CPU profile of each workload's measured calls (not the start-up or warm-up) to <prefix>-<workload>.cpuprofile. */
+    'profile-prefix': { type: 'string' },
   },
 });
 
 export interface PeerRunReport {
   variant: string;
   versions: Record<string, string>;
+  /** Only the workloads that ran (all of them unless `--workloads` says otherwise). */
   load: Record<Workload, LoadResult>;
   counts: PipelineCounts;
+  /** Set by bench/main.ts on a reference run: the variant it ran next to. */
+  pairedWith?: string | undefined;
 }
 
 function status(error: unknown): number {
@@ -67,18 +75,37 @@ async function main(): Promise<PeerRunReport> {
   const warmup = Number(values.warmup);
   const calls = Number(values.calls);
   const concurrency = Number(values.concurrency);
+  const workloads = (values.workloads ?? '').split(',').map((w) => w.trim()) as Workload[];
+  for (const w of workloads) if (!WORKLOADS.includes(w)) throw new Error(`unknown workload ${w}`);
+  const profilePrefix = values['profile-prefix'];
   const pipeline = await startPipeline(variant, values.url);
   const load = {} as Record<Workload, LoadResult>;
   try {
-    for (const workload of WORKLOADS) {
+    for (const workload of workloads) {
       const call = callOf(pipeline, workload);
       await runLoad(call, warmup, concurrency);
+      const stop = profilePrefix === undefined ? undefined : await startProfiler();
       load[workload] = await runLoad(call, calls, concurrency);
+      if (stop !== undefined) writeFileSync(`${profilePrefix}-${workload}.cpuprofile`, JSON.stringify(await stop()));
     }
   } finally {
     await pipeline.shutdown();
   }
   return { variant: variant.id, versions: pipeline.versions, load, counts: { ...pipeline.counts } };
+}
+
+/** Samples the main thread every 100 us until the returned function is called; resolves to the profile. */
+async function startProfiler(): Promise<() => Promise<unknown>> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 100 });
+  await session.post('Profiler.start');
+  return async () => {
+    const { profile } = await session.post('Profiler.stop');
+    session.disconnect();
+    return profile;
+  };
 }
 
 if (process.send === undefined) throw new Error('bench/peers/child.ts is started by bench/main.ts');

@@ -3,10 +3,10 @@ import type { PeerRunReport } from './child.ts';
 import { PEER_VARIANTS, referenceOf, WORKLOADS, type PeerVariant, type Workload } from './variants.ts';
 
 export interface PeerWorkloadSummary {
-  /** Process CPU per call in each round (microseconds), in round order. */
+  /** Process CPU per call of each run (microseconds), in run order; a reference runs once per variant of its major. */
   cpuUsPerCall: number[];
   cpu: Spread;
-  /** Per round: this variant's CPU per call minus its reference's in the same round; absent for a reference. */
+  /** Per round: this variant's CPU per call minus its reference run's next to it; absent for a reference. */
   added: Spread | undefined;
   /** Median added CPU over ours' on the same `openai` major; absent for references and for ours. */
   vsOurs: number | undefined;
@@ -32,12 +32,15 @@ export interface PeerSummary {
 export function summarizePeers(rounds: ReadonlyArray<readonly PeerRunReport[]>, ids: readonly string[]): PeerSummary[] {
   const reportsOf = (id: string): PeerRunReport[] => rounds.flatMap((round) => round.filter((r) => r.variant === id));
   const cpuSeries = (id: string, workload: Workload): number[] => reportsOf(id).map((r) => r.load[workload].cpuUsPerRequest);
+  /** Per round: the variant's CPU per call minus that of the reference run next to it. */
   const addedSeries = (variant: PeerVariant, workload: Workload): number[] | undefined => {
     const reference = referenceOf(variant);
     if (reference.id === variant.id || !ids.includes(reference.id)) return undefined;
-    const mine = cpuSeries(variant.id, workload);
-    const theirs = cpuSeries(reference.id, workload);
-    return mine.flatMap((v, i) => (theirs[i] === undefined ? [] : [v - theirs[i]!]));
+    return rounds.flatMap((round) => {
+      const mine = round.find((r) => r.variant === variant.id);
+      const theirs = round.find((r) => r.variant === reference.id && r.pairedWith === variant.id) ?? round.find((r) => r.variant === reference.id);
+      return mine === undefined || theirs === undefined ? [] : [mine.load[workload].cpuUsPerRequest - theirs.load[workload].cpuUsPerRequest];
+    });
   };
   const variants = PEER_VARIANTS.filter((v) => ids.includes(v.id));
   return variants.map((variant) => {

@@ -13,7 +13,8 @@
  * 6. End to end through the official `openai` SDK (chat and streamed chat, gzip bodies),
  *    NodeSDK set up alike for every variant: none, ours, the SDK-patching instrumentations,
  *    instrumentation-undici with the OpenAI headers and a do-nothing channel subscriber, each
- *    on the `openai` major it supports, in interleaved rounds of fresh processes.
+ *    on the `openai` major it supports, alongside its uninstrumented run, in rounds of fresh
+ *    processes.
  * `--parts` runs some of these only.
  * Prints the tables and the targets; writes every raw figure to bench/results/*.json.
  */
@@ -130,14 +131,19 @@ try {
   const peerIds = runs('peers') ? plan.peerVariants : [];
   for (let round = 0; round < (peerIds.length > 0 ? plan.peerRounds : 0); round++) {
     const reports: PeerRunReport[] = [];
-    for (const { id, pairedWith } of roundSchedule(peerIds, round)) {
-      const report = await runChild<PeerRunReport>(
-        script('peers/child.ts'),
-        ['--variant', id, '--url', simulator.url, '--concurrency', String(plan.peerConcurrency), '--warmup', String(plan.peerWarmup), '--calls', String(plan.peerCalls)],
-        { timeoutMs, execArgv: profileArgs(id) },
+    for (const group of roundSchedule(peerIds, round)) {
+      const done = await Promise.all(
+        group.map(async ({ id, pairedWith }) => {
+          const report = await runChild<PeerRunReport>(
+            script('peers/child.ts'),
+            ['--variant', id, '--url', simulator.url, '--concurrency', String(plan.peerConcurrency), '--warmup', String(plan.peerWarmup), '--calls', String(plan.peerCalls)],
+            { timeoutMs, execArgv: profileArgs(id) },
+          );
+          return { ...report, pairedWith };
+        }),
       );
-      reports.push({ ...report, pairedWith });
-      log(`end to end, round ${round + 1}/${plan.peerRounds} ${`${id}${pairedWith ? ` (for ${pairedWith})` : ''}`.padEnd(44)} CPU/call: chat ${report.load.chat.cpuUsPerRequest.toFixed(0).padStart(5)} us, stream ${report.load.stream.cpuUsPerRequest.toFixed(0).padStart(5)} us`);
+      reports.push(...done);
+      log(`end to end, round ${round + 1}/${plan.peerRounds} ${done.map((r) => `${r.variant}: chat ${r.load.chat.cpuUsPerRequest.toFixed(0)} us, stream ${r.load.stream.cpuUsPerRequest.toFixed(0)} us`).join('  |  ')}`);
     }
     peerRounds.push(reports);
   }
@@ -197,7 +203,7 @@ try {
     console.log(`\n## End to end through the openai SDK: ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, NodeSDK ${peers[0]!.versions['@opentelemetry/sdk-node'] ?? '?'}${plan.quick ? ' (QUICK run: figures are not meaningful)' : ''}`);
     console.log(`${plan.peerConcurrency} in flight, ${plan.peerCalls} calls per workload after ${plan.peerWarmup} warm-up, ${plan.peerRounds} interleaved rounds; chat and streamed chat (with usage), gzip bodies; process CPU (all threads) per call\n`);
     console.log(peersTable(peers));
-    console.log(`\n  "added": minus the run without instrumentation on the same openai major made right next to it in the same round, median (min-max) over rounds; "vs ours": median added over ours' on that major; "±": half the range of CPU per call over the runs.`);
+    console.log(`\n  "added": minus the run without instrumentation on the same openai major that ran at the same time, median (min-max) over rounds; "vs ours": median added over ours' on that major; "±": half the range of CPU per call over the runs.`);
   }
   console.log(`\nraw results: ${relative(process.cwd(), out)}  (${durationS.toFixed(0)} s)`);
   if (missingSpans.length > 0 || errors.length > 0 || peerProblems.length > 0) {

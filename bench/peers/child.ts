@@ -32,7 +32,7 @@ export interface PeerRunReport {
   /** Only the workloads that ran (all of them unless `--workloads` says otherwise). */
   load: Record<Workload, LoadResult>;
   counts: PipelineCounts;
-  /** Set by bench/main.ts on a reference run: the variant it ran next to. */
+  /** Set by bench/main.ts on a reference run: the variant it ran beside. */
   pairedWith?: string | undefined;
 }
 

@@ -1,7 +1,7 @@
 /**
  * `node bench/peers/profile.ts`: where our added CPU per call goes, end to end. Runs the
  * end-to-end child of `sdk7-bare` and `sdk7-ours` (or `--variants a,b`: the reference first)
- * against the simulator in alternating rounds, each with a CPU profile of the measured calls
+ * against the simulator, both at the same time, in rounds, each with a CPU profile of the measured calls
  * only (100 us sampling), puts every sample in a category (bench/peers/account.ts) and prints
  * the difference per call for chat and streamed chat, with the process CPU measured in the
  * same runs. Profiles land in bench/results/profiles/ for a closer look with
@@ -42,13 +42,19 @@ const mainCpu: Record<string, Record<Workload, number[]>> = {};
 const simulator = await startSimulatorProcess(join(here, '..', 'simulator-process.ts'));
 try {
   for (let round = 0; round < rounds; round++) {
-    for (const id of round % 2 === 0 ? [reference, variant] : [variant, reference]) {
-      const prefix = join(dir, `${id}-round${round + 1}`);
-      const report = await runChild<PeerRunReport>(
-        join(here, 'child.ts'),
-        ['--variant', id, '--url', simulator.url, '--concurrency', values.concurrency!, '--warmup', values.warmup!, '--calls', String(calls), '--profile-prefix', prefix],
-        { timeoutMs: 600_000 },
-      );
+    // Both at the same time, so they meet the same load (see roundSchedule).
+    const reports = await Promise.all(
+      [reference, variant].map(async (id) => {
+        const prefix = join(dir, `${id}-round${round + 1}`);
+        const report = await runChild<PeerRunReport>(
+          join(here, 'child.ts'),
+          ['--variant', id, '--url', simulator.url, '--concurrency', values.concurrency!, '--warmup', values.warmup!, '--calls', String(calls), '--profile-prefix', prefix],
+          { timeoutMs: 600_000 },
+        );
+        return { id, prefix, report };
+      }),
+    );
+    for (const { id, prefix, report } of reports) {
       for (const workload of WORKLOADS) {
         const profile = JSON.parse(readFileSync(`${prefix}-${workload}.cpuprofile`, 'utf8')) as CpuProfile;
         ((accounts[id] ??= { chat: [], stream: [] })[workload]).push(accountProfile(profile, calls, report.load[workload].mainThreadCpuUs));
@@ -69,7 +75,7 @@ const fmt = (n: number): string => `${n >= 0 ? '+' : ''}${n.toFixed(1)}`;
 const rows = CATEGORIES.map((c) => [c, ...WORKLOADS.map((w) => fmt(added(w, c)))]);
 rows.push(['main thread CPU (measured; the categories share it by samples)', ...WORKLOADS.map((w) => fmt(median(mainCpu[variant]![w].map((v, i) => v - mainCpu[reference]![w][i]!))))]);
 rows.push(['process CPU, all threads (measured in the same runs)', ...WORKLOADS.map((w) => fmt(median(cpu[variant]![w].map((v, i) => v - cpu[reference]![w][i]!))))]);
-console.log(`\n${variant} minus ${reference}, us of CPU per call, median of ${rounds} alternating rounds of ${calls} calls (profiling on in both)\n`);
+console.log(`\n${variant} minus ${reference}, us of CPU per call, median of ${rounds} rounds of ${calls} calls, both at the same time (profiling on in both)\n`);
 console.log(markdownTable(['where the added CPU goes', ...WORKLOADS.map((w) => (w === 'chat' ? 'chat' : 'streamed chat'))], rows));
 console.log(`\n${reference} itself, us per call by the same categories (main thread):`);
 console.log(markdownTable(['category', ...WORKLOADS], CATEGORIES.map((c) => [c, ...WORKLOADS.map((w) => median(accounts[reference]![w].map((a) => a[c])).toFixed(1))])));

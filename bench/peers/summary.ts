@@ -6,7 +6,7 @@ export interface PeerWorkloadSummary {
   /** Process CPU per call of each run (microseconds), in run order; a reference runs once per variant of its major. */
   cpuUsPerCall: number[];
   cpu: Spread;
-  /** Per round: this variant's CPU per call minus its reference run's next to it; absent for a reference. */
+  /** Per round: this variant's CPU per call minus its reference run's beside it; absent for a reference. */
   added: Spread | undefined;
   /** Median added CPU over ours' on the same `openai` major; absent for references and for ours. */
   vsOurs: number | undefined;
@@ -32,7 +32,7 @@ export interface PeerSummary {
 export function summarizePeers(rounds: ReadonlyArray<readonly PeerRunReport[]>, ids: readonly string[]): PeerSummary[] {
   const reportsOf = (id: string): PeerRunReport[] => rounds.flatMap((round) => round.filter((r) => r.variant === id));
   const cpuSeries = (id: string, workload: Workload): number[] => reportsOf(id).map((r) => r.load[workload].cpuUsPerRequest);
-  /** Per round: the variant's CPU per call minus that of the reference run next to it. */
+  /** Per round: the variant's CPU per call minus that of the reference run beside it. */
   const addedSeries = (variant: PeerVariant, workload: Workload): number[] | undefined => {
     const reference = referenceOf(variant);
     if (reference.id === variant.id || !ids.includes(reference.id)) return undefined;

@@ -79,7 +79,7 @@ export function referenceOf(variant: PeerVariant): PeerVariant {
   return PEER_VARIANTS.find((v) => v.major === variant.major && v.instrumenting === 'none')!;
 }
 
-/** One child process of a round: a variant, or its reference run right next to it. */
+/** One child process of a round: a variant, or its reference run beside it. */
 export interface ScheduledRun {
   readonly id: string;
   /** For a reference run: the variant it is the reference of, in this round. */
@@ -87,24 +87,24 @@ export interface ScheduledRun {
 }
 
 /**
- * The runs of one round. On a shared machine the load drifts over minutes, so every variant
- * runs right next to its own run without instrumentation, the pair's order alternating by
- * round and the pairs' order rotating: each difference is taken between two runs seconds apart.
+ * The runs of one round, in groups that run at the same time. On a shared machine the load
+ * moves the CPU time per call by tens of percent within minutes, so every variant runs
+ * alongside its own run without instrumentation: both meet the same load, and the difference
+ * between them keeps only what the instrumentation adds. The pairs' order rotates by round.
  */
-export function roundSchedule(ids: readonly string[], round: number): ScheduledRun[] {
+export function roundSchedule(ids: readonly string[], round: number): ScheduledRun[][] {
   const variants = PEER_VARIANTS.filter((v) => ids.includes(v.id));
   const instrumented = variants.filter((v) => v.instrumenting !== 'none');
   const rotated = instrumented.map((_, i) => instrumented[(i + round) % instrumented.length]!);
-  const runs: ScheduledRun[] = [];
-  for (const variant of rotated) {
+  const groups: ScheduledRun[][] = rotated.map((variant) => {
     const reference = referenceOf(variant);
-    const pair: ScheduledRun[] = [{ id: variant.id, pairedWith: undefined }];
-    if (ids.includes(reference.id)) pair[round % 2 === 0 ? 'unshift' : 'push']({ id: reference.id, pairedWith: variant.id });
-    runs.push(...pair);
-  }
+    const group: ScheduledRun[] = [{ id: variant.id, pairedWith: undefined }];
+    if (ids.includes(reference.id)) group.push({ id: reference.id, pairedWith: variant.id });
+    return group;
+  });
   // A reference asked for alone (no variant of its major selected) still runs once.
-  for (const bare of variants.filter((v) => v.instrumenting === 'none' && !runs.some((r) => r.id === v.id))) {
-    runs.push({ id: bare.id, pairedWith: undefined });
+  for (const bare of variants.filter((v) => v.instrumenting === 'none' && !groups.flat().some((r) => r.id === v.id))) {
+    groups.push([{ id: bare.id, pairedWith: undefined }]);
   }
-  return runs;
+  return groups;
 }

@@ -39,8 +39,9 @@ if (flags.live) {
 } else if (process.env['OPENAI_BASE_URL']) {
   baseURL = process.env['OPENAI_BASE_URL'];
 } else {
-  // Small limits so the burst meets 429s within seconds.
-  simulator = await startSimulator({ requestsPerWindow: 12, tokensPerWindow: 4_000, windowMs: 4_000, latencyMs: 40, streamChunkDelayMs: 25 });
+  // Small limits so the burst meets 429s within seconds; streams wait in a queue for 150 ms,
+  // sending keep-alive comments, before their first event (the "1st ms" column).
+  simulator = await startSimulator({ requestsPerWindow: 12, tokensPerWindow: 4_000, windowMs: 4_000, latencyMs: 40, streamChunkDelayMs: 25, keepAliveMs: 150 });
   baseURL = simulator.url;
   apiKey = 'sk-demo';
 }

@@ -1,8 +1,8 @@
 import type { ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 
-const COLUMNS = ['span', 'status', 'error code', 'ms', 'request id', 'tok in', 'tok out', 'finish', 'req left', 'tok left', 'req reset', 'tok reset', 'retry'] as const;
-const WIDTHS = [34, 6, 19, 7, 16, 6, 7, 8, 8, 8, 9, 9, 6];
+const COLUMNS = ['span', 'status', 'error code', 'ms', '1st ms', 'request id', 'tok in', 'tok out', 'finish', 'req left', 'tok left', 'req reset', 'tok reset', 'retry'] as const;
+const WIDTHS = [34, 6, 19, 7, 6, 16, 6, 7, 8, 8, 8, 9, 9, 6];
 
 /** Prints each finished span as one row of a compact table, for `npm run demo`. */
 export class SpanTableExporter implements SpanExporter {
@@ -26,6 +26,8 @@ export class SpanTableExporter implements SpanExporter {
         // Both 429s look alike by status: the error body's code says which one it was.
         fmt(a['openai.error.code']),
         ms.toFixed(1),
+        // Time to the first data event of a stream: the keep-alive comments of a queued stream do not count.
+        typeof a['gen_ai.response.time_to_first_chunk'] === 'number' ? (a['gen_ai.response.time_to_first_chunk'] * 1000).toFixed(0) : '-',
         requestId.length > 16 ? requestId.slice(0, 15) + '…' : requestId,
         fmt(a['gen_ai.usage.input_tokens']),
         fmt(a['gen_ai.usage.output_tokens']),

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # npm run stack:build: builds the stack's programs from their Go modules (deploy/stack/*) into
 # .stack/bin: the Collector (deploy/stack/collector, exactly collector-config.yaml's
-# components), Jaeger v2 (cmd/jaeger), Prometheus 3 and promtool. Go's own module and build
+# components), Jaeger v2 (cmd/jaeger), Prometheus 3 and promtool, Alertmanager and amtool. Go's own module and build
 # caches make a second run fast; a binary newer than everything in its module is not relinked.
 # STACK_BIN_DIR overrides the output directory.
 set -euo pipefail
@@ -23,7 +23,8 @@ if ! command -v go >/dev/null 2>&1; then
 fi
 mkdir -p "$bin"
 
-# Names given on the command line (otelcol-openai-http, jaeger, prometheus, promtool): only those.
+# Names given on the command line (otelcol-openai-http, jaeger, prometheus, promtool, alertmanager,
+# amtool): only those.
 wanted=" $* "
 
 # build NAME MODULE_DIR PACKAGE [go build flags...]
@@ -50,9 +51,14 @@ build() {
   echo "stack:build: $name built in $((SECONDS - started)) s"
 }
 
+# The version of a module a deploy/stack/ module requires: module_version DIR MODULE.
+module_version() {
+  (cd "$root/deploy/stack/$1" && go list -m -f '{{.Version}}' "$2")
+}
+
 # The Prometheus module's version and the Prometheus release it is (v0.316.0 -> 3.16.0).
 prometheus_release() {
-  (cd "$root/deploy/stack/prometheus" && go list -m -f '{{.Version}}' github.com/prometheus/prometheus) | sed -E 's/^v0\.([0-9]+)([0-9]{2})\.([0-9]+)$/\1.\2.\3/; s/^v0\.([0-9])([0-9]{2})\.([0-9]+)$/\1.\2.\3/'
+  module_version prometheus github.com/prometheus/prometheus | sed -E 's/^v0\.([0-9]+)([0-9]{2})\.([0-9]+)$/\1.\2.\3/; s/^v0\.([0-9])([0-9]{2})\.([0-9]+)$/\1.\2.\3/'
 }
 
 build otelcol-openai-http collector .
@@ -62,3 +68,30 @@ build jaeger jaeger github.com/jaegertracing/jaeger/cmd/jaeger
 prom_version_flag="-X github.com/prometheus/common/version.Version=$(prometheus_release)"
 build prometheus prometheus github.com/prometheus/prometheus/cmd/prometheus -tags=remove_all_sd -ldflags="-s -w $prom_version_flag"
 build promtool prometheus github.com/prometheus/prometheus/cmd/promtool -tags=remove_all_sd -ldflags="-s -w $prom_version_flag"
+# Alertmanager's module versions are its releases (v0.35.0 is Alertmanager 0.35.0); the same
+# version stamp as Prometheus, so `alertmanager --version` and its build_info metric say it.
+# Its web UI is built with npm and Elm into ui/app/dist, which the Go module does not carry
+# (releases ship it as a separate tarball), and ui/web.go embeds that directory, so the module
+# as downloaded does not compile. A copy of it (6.5 MB) gets one page there,
+# deploy/stack/alertmanager/ui/index.html ("no UI here, this is the API"), gzipped as the UI's
+# build leaves it, and a go.mod beside the module's replaces the module with that copy. The
+# API, routing, grouping, inhibition and amtool are the release's code, unchanged.
+alertmanager_modfile() {
+  local dir=$root/deploy/stack/alertmanager out=$bin/.alertmanager module ui
+  module=$(cd "$dir" && go mod download github.com/prometheus/alertmanager && go list -m -f '{{.Dir}}' github.com/prometheus/alertmanager)
+  rm -rf "$out" && mkdir -p "$out"
+  cp -R "$module" "$out/src" && chmod -R u+w "$out/src"
+  for ui in elm mantine; do
+    mkdir -p "$out/src/ui/app/dist/$ui"
+    gzip -9 -n -c "$dir/ui/index.html" > "$out/src/ui/app/dist/$ui/index.html.gz"
+  done
+  cp "$dir/go.mod" "$dir/go.sum" "$out/"
+  go mod edit -replace="github.com/prometheus/alertmanager=$out/src" "$out/go.mod"
+  echo "$out/go.mod"
+}
+if [ "$wanted" = "  " ] || [[ $wanted == *" alertmanager "* ]] || [[ $wanted == *" amtool "* ]]; then
+  am_version_flag="-X github.com/prometheus/common/version.Version=$(module_version alertmanager github.com/prometheus/alertmanager | sed 's/^v//')"
+  am_modfile=$(alertmanager_modfile)
+  build alertmanager alertmanager github.com/prometheus/alertmanager/cmd/alertmanager -modfile="$am_modfile" -ldflags="-s -w $am_version_flag"
+  build amtool alertmanager github.com/prometheus/alertmanager/cmd/amtool -modfile="$am_modfile" -ldflags="-s -w $am_version_flag"
+fi

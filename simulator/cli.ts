@@ -15,6 +15,7 @@ Every option can also come from the environment variable shown; a flag wins.
   --window-ms <n>              SIM_WINDOW_MS               time for an empty bucket to refill (default 60000)
   --latency-ms <n>             SIM_LATENCY_MS              delay before each response's headers (default 0)
   --stream-chunk-delay-ms <n>  SIM_STREAM_CHUNK_DELAY_MS   delay between streamed chunks (default 0)
+  --keep-alive-ms <n>          SIM_KEEP_ALIVE_MS           keep-alive comments before a stream's first event (default 0)
   --no-compression             SIM_COMPRESSION=off         send bodies uncompressed (default: compress per accept-encoding)
   --quota-exhausted-keys <k,k> SIM_QUOTA_EXHAUSTED_KEYS    API keys whose quota has run dry (429 insufficient_quota)
   --tls-key <file>             SIM_TLS_KEY                 PEM key: serve HTTPS with HTTP/2 (needs --tls-cert)
@@ -47,6 +48,7 @@ export function parseCli(argv: readonly string[], env: Env): CliConfig {
       'window-ms': { type: 'string' },
       'latency-ms': { type: 'string' },
       'stream-chunk-delay-ms': { type: 'string' },
+      'keep-alive-ms': { type: 'string' },
       'no-compression': { type: 'boolean' },
       'quota-exhausted-keys': { type: 'string' },
       'tls-key': { type: 'string' },
@@ -65,6 +67,7 @@ export function parseCli(argv: readonly string[], env: Env): CliConfig {
     windowMs: optionalNumber('--window-ms', values['window-ms'] ?? env['SIM_WINDOW_MS']),
     latencyMs: optionalNumber('--latency-ms', values['latency-ms'] ?? env['SIM_LATENCY_MS']),
     streamChunkDelayMs: optionalNumber('--stream-chunk-delay-ms', values['stream-chunk-delay-ms'] ?? env['SIM_STREAM_CHUNK_DELAY_MS']),
+    keepAliveMs: optionalNumber('--keep-alive-ms', values['keep-alive-ms'] ?? env['SIM_KEEP_ALIVE_MS']),
     compression: values['no-compression'] === true ? false : onOff('SIM_COMPRESSION', env['SIM_COMPRESSION']),
     quotaExhaustedKeys: keyList(values['quota-exhausted-keys'] ?? env['SIM_QUOTA_EXHAUSTED_KEYS']),
   };

@@ -25,6 +25,8 @@ export interface Controls {
   error: NamedError | undefined;
   /** Latency for this request instead of `latencyMs`. */
   latencyMs: number | undefined;
+  /** Keep-alive comments before this stream's first data event, instead of `keepAliveMs`. */
+  keepAliveMs: number | undefined;
   /** Leave out every `x-ratelimit-*` and `openai-*` header. */
   omitHeaders: boolean;
   /** Destroy the connection (HTTP/2: reset the stream) after this many SSE events. */
@@ -41,6 +43,7 @@ export function readControls(headers: IncomingHttpHeaders): Controls {
     status: status !== undefined && status >= 400 && status <= 599 ? status : undefined,
     error: oneOf(NAMED_ERRORS, headers['x-simulator-error']),
     latencyMs: integer(headers['x-simulator-latency-ms']),
+    keepAliveMs: integer(headers['x-simulator-keep-alive-ms']),
     omitHeaders: headers['x-simulator-omit-headers'] === '1' || headers['x-simulator-omit-headers'] === 'true',
     abortAfterChunks: integer(headers['x-simulator-abort-after-chunks']),
     encoding: parseEncoding(headers['x-simulator-encoding']),

@@ -20,6 +20,8 @@
  *   still with the usual headers (the rate-limit ones show the buckets, charged nothing).
  *   Applies once the route, API key and body were accepted. A forced 429 has no retry-after.
  * - `x-simulator-latency-ms: <n>`: wait n ms before the response headers (instead of `latencyMs`).
+ * - `x-simulator-keep-alive-ms: <n>`: a stream sends SSE keep-alive comments for n ms before its
+ *   first data event (instead of `keepAliveMs`).
  * - `x-simulator-omit-headers: 1`: leave out every `x-ratelimit-*` and `openai-*` header
  *   (`x-request-id`, `apim-request-id`, `x-ms-region` and `retry-after*` stay).
  * - `x-simulator-abort-after-chunks: <n>`: on a stream, send n server-sent events

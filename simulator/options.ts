@@ -9,6 +9,7 @@ export const DEFAULT_OPTIONS: Readonly<SimulatorOptions> = Object.freeze({
   windowMs: 60_000,
   latencyMs: 0,
   streamChunkDelayMs: 0,
+  keepAliveMs: 0,
   compression: true,
   organization: 'org-simulator',
   project: 'proj_simulator',
@@ -33,6 +34,7 @@ export function resolveOptions(partial: Partial<SimulatorOptions> = {}): Simulat
   requirePositive('tokensPerWindow', options.tokensPerWindow);
   requireNonNegative('latencyMs', options.latencyMs);
   requireNonNegative('streamChunkDelayMs', options.streamChunkDelayMs);
+  requireNonNegative('keepAliveMs', options.keepAliveMs);
   requireNonNegative('port', options.port);
   for (const [model, limits] of Object.entries(options.limitsByModel ?? {})) {
     if (limits.requestsPerWindow !== undefined) requirePositive(`limitsByModel.${model}.requestsPerWindow`, limits.requestsPerWindow);

@@ -7,7 +7,7 @@ import { errorJson, type ApiError } from './errors.ts';
 import type { SimRequest, SimResponse } from './internal-types.ts';
 import type { RateLimitSnapshot } from './rate-limiter.ts';
 import { JSON_TYPE, responseHeaders, SSE_TYPE, type HeaderInput } from './response-headers.ts';
-import { sendEvents, type StreamCut } from './sse.ts';
+import { keepAliveThen, sendEvents, type StreamCut } from './sse.ts';
 import type { SimulatorOptions } from './types.ts';
 
 /** One request in flight: what every kind of answer needs to build its headers. */
@@ -64,7 +64,10 @@ export function sendError(exchange: Exchange, error: ApiError, extra?: OutgoingH
   sendJson(exchange, error.status, errorJson(error), extra);
 }
 
-/** Sends server-sent events; the latency delays the headers, `streamChunkDelayMs` spaces the events. */
+/**
+ * Sends server-sent events; the latency delays the headers, keep-alive comments fill the
+ * queue time (`keepAliveMs`) before the first event, `streamChunkDelayMs` spaces the events.
+ */
 export function sendStream(exchange: Exchange, events: readonly string[]): void {
   const { controls } = exchange;
   let cut: StreamCut | undefined;
@@ -74,7 +77,8 @@ export function sendStream(exchange: Exchange, events: readonly string[]): void 
   afterLatency(exchange, () => {
     writeHead(exchange.res, 200, withEncoding(exchange, responseHeaders(exchange.options, headerInput(exchange, SSE_TYPE))));
     const body = bodyWriter(exchange.res, wireEncoding(exchange));
-    sendEvents(exchange.res, body, all, exchange.options.streamChunkDelayMs, cut);
+    const queueMs = controls.keepAliveMs ?? exchange.options.keepAliveMs;
+    keepAliveThen(exchange.res, body, queueMs, () => sendEvents(exchange.res, body, all, exchange.options.streamChunkDelayMs, cut));
   });
 }
 

@@ -18,6 +18,30 @@ export function namedEvents(events: readonly { type: string; data: string }[]): 
   return events.map(({ type, data }) => `event: ${type}\ndata: ${data}\n\n`);
 }
 
+const KEEP_ALIVE = ': keep-alive\n\n';
+const KEEP_ALIVE_INTERVAL_MS = 50;
+
+/**
+ * A queued stream: SSE keep-alive comments (each a comment line and a blank line, which
+ * parsers skip) every 50 ms for `queueMs`, then `next` sends the events. A first-byte timer
+ * that counts these measures the queue, not the model.
+ */
+export function keepAliveThen(res: SimResponse, body: BodyWriter, queueMs: number, next: () => void): void {
+  if (queueMs <= 0) {
+    next();
+    return;
+  }
+  const until = performance.now() + queueMs;
+  const tick = (): void => {
+    if (isGone(res)) return;
+    body.write(KEEP_ALIVE);
+    const left = until - performance.now();
+    if (left <= 0) next();
+    else setTimeout(tick, Math.min(KEEP_ALIVE_INTERVAL_MS, left));
+  };
+  tick();
+}
+
 /** How a stream ends early: after a number of whole events, or in the middle of one. */
 export interface StreamCut {
   /** Whole events sent before the cut. */

@@ -33,6 +33,13 @@ export interface SimulatorOptions {
   /** Delay between two server-sent events of a streamed response. @default 0 */
   streamChunkDelayMs: number;
   /**
+   * How long a streamed response stays queued after its headers: the server sends SSE
+   * keep-alive comments (`: keep-alive`, then a blank line) until its first data event, as
+   * DeepSeek does under load. `x-simulator-keep-alive-ms` sets it per request.
+   * @default 0 (the first data event follows the headers)
+   */
+  keepAliveMs: number;
+  /**
    * Compress bodies per the request's `accept-encoding` (br, zstd where Node has it, gzip,
    * deflate), with `content-encoding` and `vary: accept-encoding`, as OpenAI's edge does;
    * server-sent events are flushed one by one. `false` sends every body as is.

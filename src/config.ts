@@ -1,3 +1,5 @@
+import { SemconvStability, semconvStabilityFromStr } from '@opentelemetry/instrumentation';
+import { ENV_SEMCONV_STABILITY_OPT_IN, SEMCONV_OPT_IN_GEN_AI_LATEST } from './semconv.ts';
 import type { EndpointConfig, OpenAIHttpInstrumentationConfig } from './types.ts';
 
 /** The defaults, in one place; `resolveConfig` applies them on every read. */
@@ -6,7 +8,18 @@ export const DEFAULTS = {
   projectRateLimits: true,
   propagateTraceContext: false,
   unfinishedResponseTimeoutMs: 600_000,
+  /** Until the new GenAI conventions ship as a package, the names dashboards use today. */
+  genAiMetrics: { previous: true, latest: false },
 } as const;
+
+/**
+ * Which GenAI metric names are emitted: the ones in `semconv.ts` marked as the previous
+ * conventions, the latest conventions' (`gen_ai.client.inference.*`), or both.
+ */
+export interface GenAiMetricNames {
+  readonly previous: boolean;
+  readonly latest: boolean;
+}
 
 export interface ResolvedConfig {
   readonly endpoints: readonly EndpointConfig[];
@@ -14,6 +27,8 @@ export interface ResolvedConfig {
   readonly propagateTraceContext: boolean;
   readonly responseHook: OpenAIHttpInstrumentationConfig['responseHook'];
   readonly unfinishedResponseTimeoutMs: number;
+  /** From `OTEL_SEMCONV_STABILITY_OPT_IN`, as read at resolution time. */
+  readonly genAiMetrics: GenAiMetricNames;
   /** `OPENAI_BASE_URL` as read at resolution time. */
   readonly envBaseUrl: string | undefined;
 }
@@ -33,6 +48,21 @@ export function resolveConfig(
       typeof timeout === 'number' && Number.isFinite(timeout) && timeout > 0
         ? timeout
         : DEFAULTS.unfinishedResponseTimeoutMs,
+    genAiMetrics: genAiMetricNames(env[ENV_SEMCONV_STABILITY_OPT_IN]),
     envBaseUrl: env['OPENAI_BASE_URL'] || undefined,
   };
+}
+
+/**
+ * `OTEL_SEMCONV_STABILITY_OPT_IN` is a comma-separated list, read the way every OpenTelemetry
+ * instrumentation reads it (`http`, `http/dup`, `database`...): `gen_ai_latest_experimental`
+ * switches to the latest GenAI names and drops the previous ones, as the GenAI conventions ask
+ * (https://github.com/open-telemetry/semantic-conventions/blob/main/docs/gen-ai/README.md). The
+ * conventions define no `/dup` form for it; `gen_ai_latest_experimental/dup` emits both, as
+ * `/dup` does for HTTP and database, for the time dashboards move from one set to the other.
+ */
+export function genAiMetricNames(optIn: string | undefined): GenAiMetricNames {
+  const stability = semconvStabilityFromStr(SEMCONV_OPT_IN_GEN_AI_LATEST, optIn);
+  if (stability === SemconvStability.OLD) return DEFAULTS.genAiMetrics;
+  return { previous: (stability & SemconvStability.OLD) !== 0, latest: (stability & SemconvStability.STABLE) !== 0 };
 }

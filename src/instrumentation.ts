@@ -73,6 +73,7 @@ export class OpenAIHttpInstrumentation extends InstrumentationBase<OpenAIHttpIns
       observer: {
         onResponse: (record) => this._metrics?.onResponse(record),
         onEnd: (record, duration, errorType) => this._metrics?.onEnd(record, duration, errorType),
+        onChunks: (record, count, sincePrevious) => this._metrics?.onChunks?.(record, count, sincePrevious),
       },
       diag: this._diag,
     }));

@@ -41,6 +41,10 @@ export interface RequestRecord {
   bodyReadable: boolean;
   /** `performance.now()` when the first response body chunk arrived (where the runtime reports chunks). */
   firstChunkTime: number | undefined;
+  /** Data events (chunks) of a streamed body the reader has seen end, `[DONE]` not counted. */
+  outputChunks: number;
+  /** `performance.now()` when the last of them ended. */
+  lastChunkEndTime: number | undefined;
   /** What the response body told, once the request ended; undefined where it was not read. */
   body: ResponseBodyFields | undefined;
   /** Saw `data: [DONE]` in a streamed body: a later cancel is not an error. */
@@ -60,6 +64,12 @@ export interface RequestObserver {
    * disabled): the time until we stopped waiting is not the call's duration.
    */
   onEnd(record: RequestRecord, durationSeconds: number | undefined, errorType: string | undefined): void;
+  /**
+   * `count` more chunks (SSE data events) of a streamed body ended, all at this moment;
+   * `sincePrevious` is the time in seconds since the chunk before them ended (undefined when the
+   * first of them is the stream's first chunk).
+   */
+  onChunks?(record: RequestRecord, count: number, sincePrevious: number | undefined): void;
 }
 
 /** The slice of an undici `Request` we read. Everything is optional: other undici versions vary. */

@@ -1,5 +1,6 @@
 /**
- * `node --import opentelemetry-instrumentation-openai-http/register app.js`
+ * `node --import opentelemetry-instrumentation-openai-http/register app.js` (ESM and CommonJS apps)
+ * `node --require opentelemetry-instrumentation-openai-http/register app.js` (CommonJS apps)
  *
  * Starts the NodeSDK with this instrumentation. Exporters, endpoints, protocol, service name
  * and intervals come only from the standard `OTEL_*` variables (OTLP over HTTP by default;
@@ -7,55 +8,48 @@
  * and on SIGTERM / SIGINT, within SHUTDOWN_TIMEOUT_MS; then the process ends as it would have
  * without us: if the app has its own handler for the signal, that handler decides.
  *
- * `@opentelemetry/sdk-node` is an optional peer: apps that build their own SDK don't need it
- * installed, so it is loaded only here, and its absence stops the app with the fix in words.
+ * No top-level await: `--require` and `require()` load this ES module synchronously, which
+ * Node refuses for a module graph that awaits (ERR_REQUIRE_ASYNC_MODULE).
  */
 import { diag } from '@opentelemetry/api';
 import { OpenAIHttpInstrumentation } from './instrumentation.ts';
+import { loadNodeSdk } from './register/load-sdk.ts';
 
 const SHUTDOWN_TIMEOUT_MS = 5_000;
-const SDK_PACKAGE = '@opentelemetry/sdk-node';
 
-const MISSING_SDK_MESSAGE =
-  `opentelemetry-instrumentation-openai-http/register starts the OpenTelemetry NodeSDK, but ${SDK_PACKAGE} is not installed. ` +
-  `Install it next to this package (npm install ${SDK_PACKAGE}), or leave out --import and add ` +
-  'new OpenAIHttpInstrumentation() to the NodeSDK your app already starts.';
-
-function isMissingSdk(error: unknown): boolean {
-  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  // Only the SDK itself missing: a broken install inside it keeps its own error.
-  return code === 'ERR_MODULE_NOT_FOUND' && typeof message === 'string' && message.includes(`'${SDK_PACKAGE}'`);
-}
-
-const { NodeSDK } = await import('@opentelemetry/sdk-node').catch((error: unknown) => {
-  throw isMissingSdk(error) ? new Error(MISSING_SDK_MESSAGE, { cause: error }) : error;
-});
-
+const { NodeSDK } = loadNodeSdk();
 const sdk = new NodeSDK({ instrumentations: [new OpenAIHttpInstrumentation()] });
 sdk.start();
 
-let shutdown: Promise<void> | undefined;
-function flush(): Promise<void> {
-  shutdown ??= new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, SHUTDOWN_TIMEOUT_MS);
+/** Resolves true once the SDK has flushed, false when SHUTDOWN_TIMEOUT_MS passed first. */
+let shutdown: Promise<boolean> | undefined;
+function flush(): Promise<boolean> {
+  shutdown ??= new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), SHUTDOWN_TIMEOUT_MS);
     timer.unref();
     sdk.shutdown().then(
       () => {
         clearTimeout(timer);
-        resolve();
+        resolve(true);
       },
       (error: unknown) => {
         diag.error('opentelemetry-instrumentation-openai-http: flushing telemetry failed', error);
         clearTimeout(timer);
-        resolve();
+        resolve(true);
       },
     );
   });
   return shutdown;
 }
 
-// The loop is empty: flushing keeps it alive just long enough, then the app exits as usual.
-process.once('beforeExit', () => void flush());
+// The loop is empty: the app's work is done. Flushing keeps it alive just long enough. An
+// exporter that cannot reach its Collector keeps retrying (with timers that hold the loop) until
+// its own timeout, 10 s by default, so past our bound the process ends as it was about to.
+process.once('beforeExit', () => {
+  void flush().then((flushed) => {
+    if (!flushed) process.exit();
+  });
+});
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   const onSignal = (): void => {

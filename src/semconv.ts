@@ -41,12 +41,21 @@ export const ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS = 'gen_ai.usage.cache_rea
 export const ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS = 'gen_ai.usage.reasoning.output_tokens';
 export const ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK = 'gen_ai.response.time_to_first_chunk';
 export const ATTR_GEN_AI_TOKEN_TYPE = 'gen_ai.token.type';
+/** On the latest conventions' token counters, in place of `gen_ai.token.type`. */
+export const ATTR_GEN_AI_TOKEN_MODALITY = 'gen_ai.token.modality';
 export const ATTR_OPENAI_RESPONSE_SERVICE_TIER = 'openai.response.service_tier';
 export const ATTR_OPENAI_RESPONSE_SYSTEM_FINGERPRINT = 'openai.response.system_fingerprint';
 export const ATTR_OPENAI_ERROR_CODE = 'openai.error.code';
 export const ATTR_OPENAI_ERROR_TYPE = 'openai.error.type';
 /** From the path, on every runtime. */
 export const ATTR_OPENAI_API_TYPE = 'openai.api.type';
+
+/**
+ * `gen_ai.token.modality` for every count: OpenAI's usage totals are not split by modality
+ * (the `*_tokens_details` break out audio or image tokens only on some models), and the
+ * conventions say to count such totals as `unknown`.
+ */
+export const TOKEN_MODALITY_UNKNOWN = 'unknown';
 
 /** `gen_ai.token.type` values. */
 export const TOKEN_TYPE_INPUT = 'input';
@@ -84,19 +93,50 @@ export const METRIC_OPENAI_PROCESSING_DURATION = 'openai.processing.duration';
 export const METRIC_GEN_AI_CLIENT_TOKEN_USAGE = 'gen_ai.client.token.usage';
 export const METRIC_GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK = 'gen_ai.client.operation.time_to_first_chunk';
 
+/**
+ * The latest GenAI conventions (open-telemetry/semantic-conventions-genai, `client-inference.md`,
+ * `gen-ai-token-metrics.md`, `client-embeddings.md`), emitted in place of the three
+ * `gen_ai.client.*` names above when `OTEL_SEMCONV_STABILITY_OPT_IN` lists
+ * `gen_ai_latest_experimental`. Embeddings calls have their own duration and token histogram
+ * there; every other call is an inference call.
+ */
+export const METRIC_GEN_AI_CLIENT_INFERENCE_DURATION = 'gen_ai.client.inference.duration';
+export const METRIC_GEN_AI_CLIENT_INFERENCE_TIME_TO_FIRST_CHUNK = 'gen_ai.client.inference.time_to_first_chunk';
+export const METRIC_GEN_AI_CLIENT_INFERENCE_TIME_PER_OUTPUT_CHUNK = 'gen_ai.client.inference.time_per_output_chunk';
+export const METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_INPUT_TOKENS = 'gen_ai.client.inference.usage.input_tokens';
+export const METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_OUTPUT_TOKENS = 'gen_ai.client.inference.usage.output_tokens';
+export const METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_CACHE_READ_INPUT_TOKENS = 'gen_ai.client.inference.usage.cache_read.input_tokens';
+export const METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_REASONING_OUTPUT_TOKENS = 'gen_ai.client.inference.usage.reasoning.output_tokens';
+export const METRIC_GEN_AI_CLIENT_INFERENCE_OPERATION_INPUT_TOKENS = 'gen_ai.client.inference.operation.input_tokens';
+export const METRIC_GEN_AI_CLIENT_INFERENCE_OPERATION_OUTPUT_TOKENS = 'gen_ai.client.inference.operation.output_tokens';
+export const METRIC_GEN_AI_CLIENT_EMBEDDINGS_DURATION = 'gen_ai.client.embeddings.duration';
+export const METRIC_GEN_AI_CLIENT_EMBEDDINGS_OPERATION_INPUT_TOKENS = 'gen_ai.client.embeddings.operation.input_tokens';
+
+/**
+ * The environment variable and the value that switch to the latest GenAI conventions, as
+ * OpenTelemetry's instrumentations read them: a comma-separated list of opt-ins.
+ * https://github.com/open-telemetry/semantic-conventions/blob/main/docs/gen-ai/README.md
+ */
+export const ENV_SEMCONV_STABILITY_OPT_IN = 'OTEL_SEMCONV_STABILITY_OPT_IN';
+export const SEMCONV_OPT_IN_GEN_AI_LATEST = 'gen_ai_latest_experimental';
+
 export const UNIT_REQUEST = '{request}';
 export const UNIT_TOKEN = '{token}';
 export const UNIT_SECONDS = 's';
 
 /**
  * Bucket boundaries semconv gives for `gen_ai.client.operation.duration`, and for
- * `gen_ai.client.operation.time_to_first_chunk`.
+ * `gen_ai.client.operation.time_to_first_chunk`; the latest conventions give the same for their
+ * durations and chunk times.
  */
 export const GEN_AI_DURATION_BUCKETS = [
   0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92,
 ] as const;
 
-/** Bucket boundaries semconv gives for `gen_ai.client.token.usage`: powers of 4 up to 4^13. */
+/**
+ * Bucket boundaries semconv gives for `gen_ai.client.token.usage`: powers of 4 up to 4^13 (and the
+ * latest conventions for their per-operation token histograms).
+ */
 export const GEN_AI_TOKEN_USAGE_BUCKETS = [
   1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864,
 ] as const;

@@ -59,6 +59,8 @@ const record: RequestRecord = {
   responseBody: undefined,
   bodyReadable: true,
   firstChunkTime: undefined,
+  outputChunks: 0,
+  lastChunkEndTime: undefined,
   body: undefined,
   streamDone: false,
   activity: 0,

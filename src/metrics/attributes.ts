@@ -43,9 +43,10 @@ export function quotaSeries(record: RequestRecord): QuotaSeries {
 }
 
 /**
- * Histogram attributes: the semconv set for `gen_ai.client.operation.duration`, and on a
- * failed attempt whose error body named one, `openai.error.code` (already bounded to the
- * documented codes by the caller).
+ * Histogram attributes: the semconv set for `gen_ai.client.operation.duration`, the
+ * organization and project the response named (so a page on failed calls can say whose quota
+ * or billing stopped; an app uses a handful of them), and on a failed attempt whose error body
+ * named one, `openai.error.code` (already bounded to the documented codes by the caller).
  * https://opentelemetry.io/docs/specs/semconv/gen-ai/gen-ai-metrics/
  */
 export function operationAttributes(record: RequestRecord, errorType: string | undefined, errorCode?: string): Attributes {
@@ -54,6 +55,10 @@ export function operationAttributes(record: RequestRecord, errorType: string | u
     [ATTR_GEN_AI_PROVIDER_NAME]: record.target.provider,
     [ATTR_SERVER_ADDRESS]: record.target.serverAddress,
   };
+  const organization = organizationOf(record);
+  const project = projectOf(record);
+  if (organization !== undefined) attributes[ATTR_OPENAI_ORGANIZATION] = organization;
+  if (project !== undefined) attributes[ATTR_OPENAI_PROJECT] = project;
   if (record.model !== undefined) attributes[ATTR_GEN_AI_REQUEST_MODEL] = record.model;
   if (errorType !== undefined) attributes[ATTR_ERROR_TYPE] = errorType;
   if (errorCode !== undefined) attributes[ATTR_OPENAI_ERROR_CODE] = errorCode;
@@ -84,10 +89,23 @@ export function memoizedAttributes(): {
 } {
   let quota: { provider: string; server: string; organization?: string; project?: string; model?: string; series: QuotaSeries } | undefined;
   let operation:
-    | { name: string; provider: string; server: string; model?: string; errorType?: string; errorCode?: string; attributes: Attributes }
+    | {
+        name: string;
+        provider: string;
+        server: string;
+        organization?: string;
+        project?: string;
+        model?: string;
+        errorType?: string;
+        errorCode?: string;
+        attributes: Attributes;
+      }
     | undefined;
   // One entry per token type: a call records input and output back to back.
-  const tokens = new Map<string, { name: string; provider: string; server: string; model?: string; responseModel?: string; attributes: Attributes }>();
+  const tokens = new Map<
+    string,
+    { name: string; provider: string; server: string; organization?: string; project?: string; model?: string; responseModel?: string; attributes: Attributes }
+  >();
   return {
     quotaSeries(record) {
       const { provider, serverAddress } = record.target;
@@ -108,22 +126,29 @@ export function memoizedAttributes(): {
     },
     operationAttributes(record, errorType, errorCode) {
       const { operation: name, provider, serverAddress } = record.target;
+      const organization = organizationOf(record);
+      const project = projectOf(record);
       const model = record.model;
       if (
         operation === undefined ||
         operation.name !== name ||
         operation.provider !== provider ||
         operation.server !== serverAddress ||
+        operation.organization !== organization ||
+        operation.project !== project ||
         operation.model !== model ||
         operation.errorType !== errorType ||
         operation.errorCode !== errorCode
       ) {
-        operation = { name, provider, server: serverAddress, model, errorType, errorCode, attributes: operationAttributes(record, errorType, errorCode) };
+        const attributes = operationAttributes(record, errorType, errorCode);
+        operation = { name, provider, server: serverAddress, organization, project, model, errorType, errorCode, attributes };
       }
       return operation.attributes;
     },
     tokenAttributes(record, tokenType, responseModel) {
       const { operation: name, provider, serverAddress } = record.target;
+      const organization = organizationOf(record);
+      const project = projectOf(record);
       const model = record.model;
       const last = tokens.get(tokenType);
       if (
@@ -131,13 +156,15 @@ export function memoizedAttributes(): {
         last.name === name &&
         last.provider === provider &&
         last.server === serverAddress &&
+        last.organization === organization &&
+        last.project === project &&
         last.model === model &&
         last.responseModel === responseModel
       ) {
         return last.attributes;
       }
       const attributes = tokenAttributes(record, tokenType, responseModel);
-      tokens.set(tokenType, { name, provider, server: serverAddress, model, responseModel, attributes });
+      tokens.set(tokenType, { name, provider, server: serverAddress, organization, project, model, responseModel, attributes });
       return attributes;
     },
   };

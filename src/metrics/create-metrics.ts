@@ -8,6 +8,7 @@ import { TOKEN_TYPE_INPUT, TOKEN_TYPE_OUTPUT } from '../semconv.ts';
 import { boundedErrorCode } from './error-codes.ts';
 import { memoizedAttributes, type QuotaSeries } from './attributes.ts';
 import { createInstruments, type QuotaGauges } from './instruments.ts';
+import { recordLatestChunks, recordLatestEnd } from './latest-conventions.ts';
 import { projectQuota, type QuotaObservation } from './projection.ts';
 import { RateLimitStore } from './rate-limit-store.ts';
 
@@ -40,7 +41,8 @@ export function createMetrics(meter: Meter, config: () => ResolvedConfig, option
   const now = options.now ?? (() => performance.now());
   const active = options.active ?? (() => true);
   const diag = options.diag ?? globalDiag;
-  const instruments = createInstruments(meter);
+  const instruments = createInstruments(meter, config().genAiMetrics);
+  const { previous, latest } = instruments;
   const attributes = memoizedAttributes();
   let warnedAboutCap = false;
   const store = new RateLimitStore(options.maxSeries ?? MAX_RATE_LIMIT_SERIES, () => {
@@ -90,18 +92,29 @@ export function createMetrics(meter: Meter, config: () => ResolvedConfig, option
     onEnd(record, durationSeconds, type) {
       try {
         const body = record.body;
-        if (durationSeconds !== undefined && Number.isFinite(durationSeconds) && durationSeconds >= 0) {
-          const code = type !== undefined && body?.errorCode !== undefined ? boundedErrorCode(body.errorCode) : undefined;
-          instruments.operationDuration.record(durationSeconds, attributes.operationAttributes(record, type, code));
-        }
-        if (body !== undefined) {
-          if (isCount(body.inputTokens)) instruments.tokenUsage.record(body.inputTokens, attributes.tokenAttributes(record, TOKEN_TYPE_INPUT, body.responseModel));
-          if (isCount(body.outputTokens)) instruments.tokenUsage.record(body.outputTokens, attributes.tokenAttributes(record, TOKEN_TYPE_OUTPUT, body.responseModel));
-        }
+        const duration = durationSeconds !== undefined && Number.isFinite(durationSeconds) && durationSeconds >= 0 ? durationSeconds : undefined;
+        const code = type !== undefined && body?.errorCode !== undefined ? boundedErrorCode(body.errorCode) : undefined;
         const ttfc = timeToFirstChunk(record);
-        if (ttfc !== undefined) instruments.timeToFirstChunk.record(ttfc, attributes.operationAttributes(record, type));
+        if (previous !== undefined) {
+          if (duration !== undefined) previous.operationDuration.record(duration, attributes.operationAttributes(record, type, code));
+          if (body !== undefined) {
+            if (isCount(body.inputTokens)) previous.tokenUsage.record(body.inputTokens, attributes.tokenAttributes(record, TOKEN_TYPE_INPUT, body.responseModel));
+            if (isCount(body.outputTokens)) previous.tokenUsage.record(body.outputTokens, attributes.tokenAttributes(record, TOKEN_TYPE_OUTPUT, body.responseModel));
+          }
+          if (ttfc !== undefined) previous.timeToFirstChunk.record(ttfc, attributes.operationAttributes(record, type));
+        }
+        if (latest !== undefined) recordLatestEnd(latest, record, duration, type, code, ttfc);
       } catch (error) {
         diag.error('metrics: recording an ended call failed', error);
+      }
+    },
+    // Fires as chunks of a streamed body end; only the latest conventions measure the gaps.
+    onChunks(record, count, sincePrevious) {
+      if (latest === undefined) return;
+      try {
+        recordLatestChunks(latest, record, count, sincePrevious);
+      } catch (error) {
+        diag.error('metrics: recording stream chunks failed', error);
       }
     },
     dispose() {

@@ -37,6 +37,20 @@ export const COUNT: HeaderParser<number> = {
   bytes: (value) => plainDigits(value) ?? parseCount(latin1(value)),
 };
 
+/**
+ * Quota limits: a count above 0. A request that was answered had a quota of at least one, so a
+ * limit of 0 (Azure OpenAI's Responses API sends 0 and -1 where it reports no quota) is no limit,
+ * and recording it would put a zero under every remaining / limit ratio.
+ */
+export const LIMIT: HeaderParser<number> = {
+  text: (value) => positive(COUNT.text(value)),
+  bytes: (value) => positive(COUNT.bytes!(value)),
+};
+
+function positive(n: number | undefined): number | undefined {
+  return n === 0 ? undefined : n;
+}
+
 /** Milliseconds as a whole number (`openai-processing-ms` may carry a fraction). */
 export const WHOLE_MILLISECONDS: HeaderParser<number> = {
   text: (value) => {

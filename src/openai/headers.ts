@@ -4,6 +4,7 @@ import {
   CONTENT_CODING,
   COUNT,
   GO_DURATION_SECONDS,
+  LIMIT,
   MILLISECONDS_AS_SECONDS,
   RETRY_AFTER_SECONDS,
   TOKEN,
@@ -58,7 +59,7 @@ export const RESPONSE_HEADERS = [
     type: 'int',
     metric: sc.METRIC_OPENAI_PROCESSING_DURATION,
   }),
-  row('x-ratelimit-limit-requests', 'requestsLimit', COUNT, {
+  row('x-ratelimit-limit-requests', 'requestsLimit', LIMIT, {
     name: sc.ATTR_OPENAI_RATELIMIT_REQUESTS_LIMIT,
     type: 'int',
     metric: sc.METRIC_REQUESTS_LIMIT,
@@ -73,7 +74,7 @@ export const RESPONSE_HEADERS = [
     type: 'double',
     metric: sc.METRIC_REQUESTS_RESET,
   }),
-  row('x-ratelimit-limit-tokens', 'tokensLimit', COUNT, {
+  row('x-ratelimit-limit-tokens', 'tokensLimit', LIMIT, {
     name: sc.ATTR_OPENAI_RATELIMIT_TOKENS_LIMIT,
     type: 'int',
     metric: sc.METRIC_TOKENS_LIMIT,

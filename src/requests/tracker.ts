@@ -82,6 +82,8 @@ export class RequestTracker {
       responseBody: undefined,
       bodyReadable: true,
       firstChunkTime: undefined,
+      outputChunks: 0,
+      lastChunkEndTime: undefined,
       body: undefined,
       streamDone: false,
       activity: 0,
@@ -106,6 +108,15 @@ export class RequestTracker {
     record.statusCode = statusCode;
     record.headers = headers;
     this.deps.observer.onResponse(record);
+  }
+
+  /** The body reader saw `count` more chunks (data events) of a stream end, all just now. */
+  chunks(record: RequestRecord, count: number): void {
+    const at = performance.now();
+    const previous = record.lastChunkEndTime;
+    record.outputChunks += count;
+    record.lastChunkEndTime = at;
+    this.deps.observer.onChunks?.(record, count, previous === undefined ? undefined : (at - previous) / 1000);
   }
 
   /** The source saw the request end (completed, failed or aborted): its span, then its duration. */

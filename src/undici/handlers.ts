@@ -67,8 +67,8 @@ export class UndiciHandlers {
 
   /**
    * `undici:request:bodyChunkReceived` (undici >= 7.11): keeps long streams alive, spots
-   * [DONE], notes when the first chunk came, and hands the chunk to the body reader, made on
-   * the first chunk (a runtime that never publishes this channel never pays for one).
+   * [DONE], hands the chunk to the body reader, made on the first chunk (a runtime that never
+   * publishes this channel never pays for one), and notes when the first data came.
    */
   onBodyChunkReceived = (message: unknown): void => {
     const { request, chunk } = (message ?? {}) as { request?: object; chunk?: unknown };
@@ -77,7 +77,6 @@ export class UndiciHandlers {
     record.activity++;
     // Only chunks of the final response count: nothing before its headers is the answer.
     if (!(chunk instanceof Uint8Array) || record.statusCode === 0) return;
-    if (record.firstChunkTime === undefined) record.firstChunkTime = performance.now();
     if (record.headers !== undefined && record.headers[FIELD.bodyKind] === 'sse' && !record.streamDone) {
       record.streamDone = endsWithDone(chunk);
     }
@@ -90,6 +89,12 @@ export class UndiciHandlers {
       reader.push(chunk);
       // A compressed stream shows its [DONE] only once decoded.
       if (reader.streamEnded) record.streamDone = true;
+      if (reader.dataEvents > record.outputChunks) this.tracker.chunks(record, reader.dataEvents - record.outputChunks);
+    }
+    // A stream that is read starts at its first data event, not at the keep-alive comments a
+    // queued request gets; any other body at its first chunk.
+    if (record.firstChunkTime === undefined && (reader === undefined || reader.dataEvents > 0 || record.headers?.[FIELD.bodyKind] !== 'sse')) {
+      record.firstChunkTime = performance.now();
     }
   };
 

@@ -28,6 +28,14 @@ const services = loadCompose();
 const collector = loadCollectorConfig();
 const svc = (name: string): ComposeService => service(services, name);
 const prometheusYml = tree(loadYaml('deploy/prometheus/prometheus.yml'), 'prometheus.yml');
+const alertmanagerYml = tree(loadYaml('deploy/alertmanager/alertmanager.yml'), 'alertmanager.yml');
+
+/** The version of `module` that deploy/stack/<dir>/go.mod requires. */
+function goModuleVersion(dir: string, module: string): string {
+  const found = new RegExp(`^\\s*${module.replace(/[./]/g, '\\$&')} (v\\S+)`, 'm').exec(readRepoFile(`deploy/stack/${dir}/go.mod`));
+  if (!found?.[1]) throw new Error(`deploy/stack/${dir}/go.mod does not require ${module}`);
+  return found[1];
+}
 
 /** name:1.2.3 (optionally -variant and @sha256:...): a release, never `latest` or a bare major. */
 const PINNED = /^[a-z0-9./_-]+:v?\d+\.\d+\.\d+(?:-[a-z0-9.]+)?(?:@sha256:[0-9a-f]{64})?$/;
@@ -61,6 +69,10 @@ function listens(name: string): number[] {
       return [9090];
     case 'grafana':
       return [3000];
+    case 'alertmanager':
+      return [9093];
+    case 'pager':
+      return [Number(svc('pager').environment['PORT'])];
     default:
       return [];
   }
@@ -72,8 +84,9 @@ function hostPort(url: string): { host: string; port: number } {
 }
 
 describe('docker-compose.yml', () => {
-  it('runs the Collector, Jaeger, Prometheus, Grafana, the simulator and the demo', () => {
-    expect([...services.keys()].sort()).toEqual(['collector', 'demo', 'grafana', 'jaeger', 'prometheus', 'simulator']);
+  it('runs the Collector, Jaeger, Prometheus, Alertmanager and its pager, Grafana, the simulator and the demo', () => {
+    expect([...services.keys()].sort()).toEqual(['alertmanager', 'collector', 'demo', 'grafana', 'jaeger', 'pager', 'prometheus', 'simulator']);
+    expect(svc('alertmanager').image).toMatch(/^prom\/alertmanager:v0\./);
     expect(svc('jaeger').image).toMatch(/^jaegertracing\/jaeger:2\./);
     expect(imagesOf(svc('collector')).at(-1)).toMatch(/^otel\/opentelemetry-collector-contrib:/);
     expect(svc('prometheus').image).toMatch(/^prom\/prometheus:v3\./);
@@ -88,6 +101,17 @@ describe('docker-compose.yml', () => {
 
   it('pins every image, including the ones the builds start FROM', () => {
     for (const s of services.values()) for (const image of imagesOf(s)) expect(image, s.name).toMatch(PINNED);
+  });
+
+  it('runs the releases the stack tests build from Go modules (deploy/stack/*/go.mod)', () => {
+    // Jaeger's Go module is tagged v1.x alongside each v2 release: v1.75.0 is Jaeger 2.12.0.
+    const jaeger = /^v1\.(\d+)\.(\d+)$/.exec(goModuleVersion('jaeger', 'github.com/jaegertracing/jaeger'));
+    expect(svc('jaeger').image).toBe(`jaegertracing/jaeger:2.${Number(jaeger?.[1]) - 63}.${jaeger?.[2] ?? ''}`);
+    // Prometheus' module v0.316.0 is Prometheus 3.16.0.
+    const prometheus = /^v0\.(\d+)(\d\d)\.(\d+)$/.exec(goModuleVersion('prometheus', 'github.com/prometheus/prometheus'));
+    expect(svc('prometheus').image).toBe(`prom/prometheus:v${prometheus?.[1] ?? ''}.${Number(prometheus?.[2])}.${prometheus?.[3] ?? ''}`);
+    // Alertmanager's module versions are its releases.
+    expect(svc('alertmanager').image).toBe(`prom/alertmanager:${goModuleVersion('alertmanager', 'github.com/prometheus/alertmanager')}`);
   });
 
   it('runs the Collector version collector-config.yaml is written for', () => {
@@ -120,6 +144,8 @@ describe('docker-compose.yml', () => {
     }
     expect(svc('demo').dependsOn).toEqual({ simulator: 'service_healthy', collector: 'service_healthy' });
     expect(svc('grafana').dependsOn).toMatchObject({ prometheus: 'service_healthy', jaeger: 'service_healthy' });
+    expect(svc('prometheus').dependsOn).toMatchObject({ alertmanager: 'service_healthy' });
+    expect(svc('alertmanager').dependsOn).toEqual({ pager: 'service_healthy' });
     const visiting = new Set<string>();
     const visit = (name: string): void => {
       expect(visiting.has(name), `depends_on cycle through ${name}`).toBe(false);
@@ -146,6 +172,8 @@ describe('docker-compose.yml', () => {
       4318: 'collector',
       8787: 'simulator',
       9090: 'prometheus',
+      9093: 'alertmanager',
+      9095: 'pager',
       16686: 'jaeger',
     });
   });
@@ -166,6 +194,9 @@ describe('docker-compose.yml', () => {
     expect(target('prometheus', './deploy/prometheus/prometheus.yml')).toBe(promConfig);
     // The rule file prometheus.yml loads is the other engineer's alerts.yml, mounted.
     expect(list(prometheusYml['rule_files'], 'rule_files')).toEqual([target('prometheus', './deploy/prometheus/alerts.yml')]);
+    const amConfig = svc('alertmanager').command.find((c) => c.startsWith('--config.file='))?.slice('--config.file='.length);
+    expect(target('alertmanager', './deploy/alertmanager/alertmanager.yml')).toBe(amConfig);
+    expect(svc('pager').command).toEqual(['node', 'demo/pager.ts']);
     expect(target('grafana', './deploy/grafana/provisioning')).toBe('/etc/grafana/provisioning');
     const dashboards = target('grafana', './deploy/grafana/dashboards') ?? '';
     const provider = tree(list(tree(loadYaml('deploy/grafana/provisioning/dashboards/dashboards.yaml'), 'dashboards.yaml')['providers'], 'providers')[0], 'providers[0]');
@@ -202,6 +233,16 @@ describe('docker-compose.yml', () => {
     for (const job of list(prometheusYml['scrape_configs'], 'scrape_configs')) {
       for (const sc of list(tree(job, 'job')['static_configs'], 'static_configs')) {
         for (const t of list(tree(sc, 'static_config')['targets'], 'targets')) addresses.push({ from: 'prometheus scrape', address: text(t, 'target') });
+      }
+    }
+    for (const am of list(tree(prometheusYml['alerting'], 'alerting')['alertmanagers'], 'alertmanagers')) {
+      for (const sc of list(tree(am, 'alertmanager')['static_configs'], 'static_configs')) {
+        for (const t of list(tree(sc, 'static_config')['targets'], 'targets')) addresses.push({ from: 'prometheus alerting', address: text(t, 'target') });
+      }
+    }
+    for (const receiver of list(alertmanagerYml['receivers'], 'receivers')) {
+      for (const webhook of list(tree(receiver, 'receiver')['webhook_configs'], 'webhook_configs')) {
+        addresses.push({ from: 'alertmanager webhook', address: text(tree(webhook, 'webhook')['url'], 'url') });
       }
     }
     const datasources = list(tree(loadYaml('deploy/grafana/provisioning/datasources/datasources.yaml'), 'datasources.yaml')['datasources'], 'datasources');

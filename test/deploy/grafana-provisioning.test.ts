@@ -84,12 +84,13 @@ describe('Grafana-managed alert rules', () => {
     }
   });
 
-  it('are the Prometheus rules of alerts.yml: same names, severity, duration, grouping and threshold', () => {
+  it('are the Prometheus rules of alerts.yml: same names, severity, runbook, duration, grouping and threshold', () => {
     expect(grafanaRules.map((r) => r.title)).toEqual(prometheusRules.map((r) => r.alert));
     for (const rule of grafanaRules) {
       const twin = prometheusRules.find((r) => r.alert === rule.title);
       if (!twin) throw new Error(`no ${rule.title} in alerts.yml`);
       expect(rule.labels, rule.title).toEqual(twin.labels);
+      expect(rule.annotations['runbook_url'], rule.title).toBe(twin.annotations['runbook_url']);
       expect(durationSeconds(rule.for), rule.title).toBe(durationSeconds(twin.for));
       // No data means no quota in use or no 429: that is quiet, not an alert.
       expect(rule.noDataState, rule.title).toBe('OK');

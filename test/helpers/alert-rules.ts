@@ -30,6 +30,7 @@ export interface PrometheusRule {
   readonly expr: string;
   readonly for: string | undefined;
   readonly labels: Record<string, string>;
+  readonly annotations: Record<string, string>;
 }
 
 export function loadGrafanaRules(): GrafanaRule[] {
@@ -85,6 +86,7 @@ export function loadPrometheusRules(): PrometheusRule[] {
         expr: text(rule['expr'], 'expr'),
         for: rule['for'] === undefined ? undefined : text(rule['for'], 'for'),
         labels: strings(rule['labels'], 'labels'),
+        annotations: strings(rule['annotations'], 'annotations'),
       };
     }),
   );

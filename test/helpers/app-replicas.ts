@@ -17,6 +17,8 @@ export interface ReplicaEvent {
   readonly ok?: number;
   readonly limited?: number;
   readonly failed?: number;
+  /** OpenAI error codes of the 429s, counted (test/fixtures/apps/burst.mjs). */
+  readonly codes?: Record<string, number>;
 }
 
 export interface Replica {
@@ -55,7 +57,7 @@ export interface OtlpExport {
  */
 export async function startReplicas(
   count: number,
-  env: { baseUrl: string; apiKey: string; model?: string; otlp?: OtlpExport },
+  env: { baseUrl: string; apiKey: string; model?: string; otlp?: OtlpExport; /** Another app of test/fixtures/apps/ that speaks the same protocol. @default ramp.mjs */ app?: string },
 ): Promise<Replicas> {
   const list: Array<Replica & { child: ChildProcessWithoutNullStreams; exited: Promise<void> }> = [];
   for (let index = 0; index < count; index++) {
@@ -63,7 +65,7 @@ export async function startReplicas(
     const telemetry: Record<string, string> = env.otlp
       ? { OTEL_EXPORTER_OTLP_ENDPOINT: env.otlp.endpoint, OTEL_METRIC_EXPORT_INTERVAL: String(env.otlp.metricIntervalMs) }
       : { METRICS_PORT: String(port) };
-    const child = spawn(process.execPath, [...(env.otlp ? ['--import', REGISTER] : []), rampApp], {
+    const child = spawn(process.execPath, [...(env.otlp ? ['--import', REGISTER] : []), env.app ?? rampApp], {
       cwd: root,
       env: {
         PATH: process.env['PATH'] ?? '',

@@ -5,7 +5,7 @@ import { ROOT } from './stack-files.ts';
 /** Where `npm run stack:build` (scripts/stack-build.sh) puts the programs it builds. */
 export const STACK_BIN_DIR = process.env['STACK_BIN_DIR'] ?? path.join(ROOT, '.stack', 'bin');
 
-export const STACK_PROGRAMS = ['otelcol-openai-http', 'jaeger', 'prometheus', 'promtool'] as const;
+export const STACK_PROGRAMS = ['otelcol-openai-http', 'jaeger', 'prometheus', 'promtool', 'alertmanager', 'amtool'] as const;
 export type StackProgram = (typeof STACK_PROGRAMS)[number];
 
 const HOW_TO_BUILD = 'run `npm run stack:build` (needs Go >= 1.26; see deploy/README.md)';
@@ -32,7 +32,7 @@ export interface StackRequirement {
 let announced = false;
 
 /**
- * The stack tests need all four programs. Locally, without them, they skip with one line on
+ * The stack tests need all the programs. Locally, without them, they skip with one line on
  * how to build them; in CI (`CI` set) `.ci/run` builds them, so missing ones are a failure.
  */
 export function requireStack(options: { readonly announce?: boolean } = {}): StackRequirement {
@@ -44,7 +44,7 @@ export function requireStack(options: { readonly announce?: boolean } = {}): Sta
   // Test files run in separate processes: only one of them says it, so `npm test` prints one line.
   if (skip && !announced && options.announce !== false) {
     announced = true;
-    console.warn(`SKIPPING the stack tests (Collector, Jaeger, Prometheus 3 for real): ${missing}`);
+    console.warn(`SKIPPING the stack tests (Collector, Jaeger, Prometheus 3, Alertmanager for real): ${missing}`);
   }
   return { programs: undefined, skip, missing };
 }

@@ -1,4 +1,7 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { stringify } from 'yaml';
 import { answersOk, startManagedProcess, type ManagedProcess } from './managed-process.ts';
 import { freePort } from './prometheus.ts';
 import { loadCompose, loadYaml, repoPath, ROOT, service } from './stack-files.ts';
@@ -89,6 +92,8 @@ export interface ComposeAddresses {
   readonly collectorTelemetry: string;
   /** compose `localhost:9090` (Prometheus scraping itself) */
   readonly prometheus: string;
+  /** compose `alertmanager:9093` */
+  readonly alertmanager: string;
 }
 
 /**
@@ -137,5 +142,155 @@ export function shippedPrometheusConfig(addresses: ComposeAddresses): Record<str
       }),
     };
   });
-  return { ...config, rule_files: ruleFiles, scrape_configs: scrapeConfigs };
+  const alerting = isTree(config['alerting']) ? config['alerting'] : {};
+  const alertmanagers = (Array.isArray(alerting['alertmanagers']) ? alerting['alertmanagers'] : []).map((am) => {
+    if (!isTree(am) || !Array.isArray(am['static_configs'])) throw new Error(`${file}: alerting.alertmanagers: static_configs expected`);
+    return {
+      ...am,
+      static_configs: am['static_configs'].map((sc) => {
+        if (!isTree(sc) || !Array.isArray(sc['targets'])) throw new Error(`${file}: alerting.alertmanagers: static_configs without targets`);
+        return {
+          ...sc,
+          targets: sc['targets'].map((t) => {
+            if (String(t) !== 'alertmanager:9093') throw new Error(`${file}: alerting: no local address for ${String(t)}`);
+            return addresses.alertmanager;
+          }),
+        };
+      }),
+    };
+  });
+  return { ...config, rule_files: ruleFiles, scrape_configs: scrapeConfigs, alerting: { ...alerting, alertmanagers } };
+}
+
+/** demo/pager.ts: the webhook receiver compose's Alertmanager notifies (compose: pager:9095). */
+export interface PagerProcess extends ManagedProcess {
+  /** `host:port` (compose: pager:9095). */
+  readonly address: string;
+  /** Every notification received so far, oldest first. */
+  notifications(): Promise<PagerNotification[]>;
+}
+
+/** One webhook call: the receiver's URL path (`/paging`, `/quiet`) and Alertmanager's payload. */
+export interface PagerNotification {
+  readonly at: string;
+  readonly receiver: string;
+  readonly notification: AlertmanagerWebhook;
+}
+
+/** Alertmanager's webhook payload (version 4), the fields the tests read. */
+export interface AlertmanagerWebhook {
+  readonly version: string;
+  readonly receiver: string;
+  readonly status: 'firing' | 'resolved';
+  readonly groupKey: string;
+  readonly groupLabels: Record<string, string>;
+  readonly commonLabels: Record<string, string>;
+  readonly commonAnnotations: Record<string, string>;
+  readonly alerts: ReadonlyArray<{
+    readonly status: 'firing' | 'resolved';
+    readonly labels: Record<string, string>;
+    readonly annotations: Record<string, string>;
+    readonly startsAt: string;
+    readonly endsAt: string;
+  }>;
+}
+
+export async function startPager(): Promise<PagerProcess> {
+  const pager = service(loadCompose(), 'pager');
+  const [command, ...args] = pager.command;
+  if (command !== 'node') throw new Error(`compose pager: expected a node command, got ${pager.command.join(' ')}`);
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const managed = await startManagedProcess({
+    name: 'pager',
+    command: process.execPath,
+    args,
+    cwd: ROOT,
+    env: { ...pager.environment, HOST: '127.0.0.1', PORT: String(port) },
+    ready: () => answersOk(`${url}/healthz`),
+  });
+  return Object.assign(managed, {
+    address: `127.0.0.1:${port}`,
+    notifications: async () => (await (await fetch(`${url}/notifications`)).json()) as PagerNotification[],
+  });
+}
+
+/** Alertmanager built from deploy/stack/alertmanager, on the shipped alertmanager.yml. */
+export interface AlertmanagerProcess extends ManagedProcess {
+  /** `http://127.0.0.1:PORT` (compose: alertmanager:9093). */
+  readonly url: string;
+  /** `host:port`, for Prometheus' `alerting.alertmanagers` targets. */
+  readonly address: string;
+  /** GET /api/v2/alerts: every alert it holds, with whether it is inhibited and by what. */
+  alerts(): Promise<AlertmanagerAlert[]>;
+}
+
+export interface AlertmanagerAlert {
+  readonly labels: Record<string, string>;
+  readonly annotations: Record<string, string>;
+  readonly status: { readonly state: 'active' | 'suppressed' | 'unprocessed'; readonly inhibitedBy: readonly string[]; readonly silencedBy: readonly string[] };
+  readonly fingerprint: string;
+}
+
+/** Route timers to shorten, so a test need not wait the shipped 5-minute group_interval. */
+export interface AlertmanagerTimers {
+  readonly groupInterval?: string;
+}
+
+/**
+ * deploy/alertmanager/alertmanager.yml with only the pager's address changed (and, when asked,
+ * the route's group_interval): routing, grouping and inhibition are the shipped ones. An
+ * address it doesn't know fails loudly, so a new receiver can't go untested.
+ */
+export function shippedAlertmanagerConfig(pagerAddress: string, timers: AlertmanagerTimers = {}): Record<string, unknown> {
+  const file = 'deploy/alertmanager/alertmanager.yml';
+  const config = loadYaml(file);
+  if (!isTree(config) || !isTree(config['route']) || !Array.isArray(config['receivers'])) throw new Error(`${file}: no route or receivers`);
+  const receivers = config['receivers'].map((receiver) => {
+    if (!isTree(receiver)) throw new Error(`${file}: a receiver is not a mapping`);
+    const { name, webhook_configs: webhooks, ...others } = receiver;
+    if (Object.keys(others).length > 0 || !Array.isArray(webhooks)) throw new Error(`${file}: receiver ${String(name)}: only webhook_configs can be pointed at the test's pager`);
+    return {
+      name,
+      webhook_configs: webhooks.map((webhook) => {
+        if (!isTree(webhook)) throw new Error(`${file}: receiver ${String(name)}: a webhook is not a mapping`);
+        const url = new URL(String(webhook['url']));
+        if (url.host !== 'pager:9095') throw new Error(`${file}: receiver ${String(name)}: no local address for ${url.host}`);
+        url.host = pagerAddress;
+        return { ...webhook, url: url.toString() };
+      }),
+    };
+  });
+  const route = timers.groupInterval === undefined ? config['route'] : { ...config['route'], group_interval: timers.groupInterval };
+  return { ...config, route, receivers };
+}
+
+export async function startAlertmanager(binary: string, config: Record<string, unknown>): Promise<AlertmanagerProcess> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'alertmanager-test-'));
+  const configFile = path.join(dir, 'alertmanager.yml');
+  await writeFile(configFile, stringify(config));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const managed = await startManagedProcess({
+    name: 'alertmanager',
+    command: binary,
+    args: [
+      `--config.file=${configFile}`,
+      `--storage.path=${path.join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      // No gossip: one Alertmanager, and no fixed cluster port (9094) shared by parallel tests.
+      '--cluster.listen-address=',
+      '--log.level=warn',
+    ],
+    ready: () => answersOk(`${url}/-/ready`),
+  });
+  return Object.assign(managed, {
+    url,
+    address: `127.0.0.1:${port}`,
+    alerts: async () => (await (await fetch(`${url}/api/v2/alerts`)).json()) as AlertmanagerAlert[],
+    stop: async () => {
+      await managed.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  });
 }

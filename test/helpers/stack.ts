@@ -3,13 +3,26 @@ import { freePort, startPrometheus, type PrometheusServer } from './prometheus.t
 import { startDemoReplica, type DemoReplica } from './stack-apps.ts';
 import { type StackProgram } from './stack-binaries.ts';
 import { loadCompose, ROOT, service } from './stack-files.ts';
-import { shippedPrometheusConfig, startCollector, startJaeger, type CollectorProcess, type JaegerProcess } from './stack-services.ts';
+import {
+  shippedAlertmanagerConfig,
+  shippedPrometheusConfig,
+  startAlertmanager,
+  startCollector,
+  startJaeger,
+  startPager,
+  type AlertmanagerProcess,
+  type AlertmanagerTimers,
+  type CollectorProcess,
+  type JaegerProcess,
+  type PagerProcess,
+} from './stack-services.ts';
 
 /**
  * docker-compose.yml without Docker, on the programs `npm run stack:build` builds: Jaeger v2,
  * the Collector on the shipped collector-config.yaml, Prometheus 3 on the shipped
- * deploy/prometheus/prometheus.yml and alerts.yml, the simulator with compose's settings, and
- * instrumented demo replicas exporting OTLP to the Collector. Only addresses differ from
+ * deploy/prometheus/prometheus.yml and alerts.yml, Alertmanager on the shipped
+ * deploy/alertmanager/alertmanager.yml notifying compose's pager (demo/pager.ts), the simulator
+ * with compose's settings, and instrumented demo replicas exporting OTLP to the Collector. Only addresses differ from
  * compose (free ports on 127.0.0.1). Grafana is not run (see deploy/README.md).
  */
 export interface StackOptions {
@@ -20,6 +33,8 @@ export interface StackOptions {
   readonly simulatorEnv?: Readonly<Record<string, string>>;
   /** Overrides of the demo's compose environment. */
   readonly demoEnv?: Readonly<Record<string, string>>;
+  /** Shorter Alertmanager route timers than the shipped ones. */
+  readonly alertmanagerTimers?: AlertmanagerTimers;
 }
 
 export interface SimulatorProcess extends ManagedProcess {
@@ -31,13 +46,15 @@ export interface Stack {
   readonly jaeger: JaegerProcess;
   readonly collector: CollectorProcess;
   readonly prometheus: PrometheusServer;
+  readonly alertmanager: AlertmanagerProcess;
+  readonly pager: PagerProcess;
   readonly simulator: SimulatorProcess;
   readonly demo: readonly DemoReplica[];
   /** The compose demo's environment as the replicas got it (service name, API key...). */
   readonly demoEnv: Readonly<Record<string, string>>;
   /** Everything every part printed, labelled (for failure messages). */
   logs(): string;
-  /** Stops the apps first, then the simulator, Prometheus, the Collector and Jaeger. */
+  /** Stops the apps first, then the simulator, Prometheus, Alertmanager, the pager, the Collector and Jaeger. */
   stop(): Promise<void>;
 }
 
@@ -57,6 +74,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     started.push(jaeger);
     const collector = await startCollector(programs['otelcol-openai-http'], jaeger.otlpGrpcAddress);
     started.push(collector);
+    const pager = await startPager();
+    started.push(pager);
+    const alertmanager = await startAlertmanager(programs.alertmanager, shippedAlertmanagerConfig(pager.address, options.alertmanagerTimers));
+    started.push(alertmanager);
     const prometheusPort = await freePort();
     const prometheus = await startPrometheus({
       port: prometheusPort,
@@ -64,6 +85,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         collectorExporter: collector.exporterAddress,
         collectorTelemetry: collector.telemetryAddress,
         prometheus: `127.0.0.1:${prometheusPort}`,
+        alertmanager: alertmanager.address,
       }),
     });
     started.push(prometheus);
@@ -102,11 +124,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       demo.push(replica);
       started.push(replica);
     }
-    const parts: ManagedProcess[] = [jaeger, collector, simulator];
+    const parts: ManagedProcess[] = [jaeger, collector, alertmanager, pager, simulator];
     return {
       jaeger,
       collector,
       prometheus,
+      alertmanager,
+      pager,
       simulator,
       demo,
       demoEnv,

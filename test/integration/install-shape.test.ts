@@ -1,7 +1,7 @@
 /**
  * The package as a user installs it: `npm pack`, then `npm install` of the tarball into fresh
- * apps, one that already has its own NodeSDK (the newest and the previous minor our peer range
- * accepts) and one with no SDK at all. Each must end up with one copy of the OpenTelemetry
+ * apps, one that already has its own NodeSDK (the newest we develop against and the previous
+ * minor) and one with no SDK at all. Each must end up with one copy of the OpenTelemetry
  * packages everyone shares, and the installed package must work there.
  *
  * Needs `npm` and the npm registry (or its cache: installs prefer the cache), and a built dist/.
@@ -22,7 +22,10 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const PACKAGE = 'opentelemetry-instrumentation-openai-http';
 const SHARED = ['@opentelemetry/api', '@opentelemetry/instrumentation'];
 
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { peerDependencies: Record<string, string> };
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  peerDependencies: Record<string, string>;
+  peerDependenciesMeta: Record<string, { optional?: boolean }>;
+};
 const installedVersion = (name: string): string =>
   (JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -129,8 +132,9 @@ describe.skipIf(!npmFound || !distBuilt || !thisNodeRunsIt)('installed from the 
     if (base) rmSync(base, { recursive: true, force: true });
   });
 
-  it('accepts both SDK minors in its peer range', () => {
-    expect(pkg.peerDependencies['@opentelemetry/sdk-node']).toBe(`>=${previousSdk} <${major}.${minor + 1}.0`);
+  it('accepts any SDK from 2.0 (sdk-node 0.200) on, with no upper bound, as an optional peer', () => {
+    expect(pkg.peerDependencies['@opentelemetry/sdk-node']).toBe('>=0.200.0');
+    expect(pkg.peerDependenciesMeta['@opentelemetry/sdk-node']).toEqual({ optional: true });
   });
 
   for (const sdk of [latestSdk, previousSdk]) {
@@ -167,12 +171,14 @@ describe.skipIf(!npmFound || !distBuilt || !thisNodeRunsIt)('installed from the 
     expect(stdout.trim(), stderr).toBe('function');
   });
 
-  it('an app without sdk-node that uses --import .../register stops before it runs, saying what to install', async () => {
-    const app = apps.get('none')!;
-    const { stdout, stderr, code } = await node(app, ['--import', `${PACKAGE}/register`, '-e', 'console.log("app ran")']);
-    expect(code).not.toBe(0);
-    expect(stdout).not.toContain('app ran');
-    expect(stderr).toContain(`${PACKAGE}/register starts the OpenTelemetry NodeSDK, but @opentelemetry/sdk-node is not installed`);
-    expect(stderr).toContain('npm install @opentelemetry/sdk-node');
-  });
+  for (const flag of ['--import', '--require']) {
+    it(`an app without sdk-node that uses ${flag} .../register stops before it runs, saying what to install`, async () => {
+      const app = apps.get('none')!;
+      const { stdout, stderr, code } = await node(app, [flag, `${PACKAGE}/register`, '-e', 'console.log("app ran")']);
+      expect(code).not.toBe(0);
+      expect(stdout).not.toContain('app ran');
+      expect(stderr).toContain(`${PACKAGE}/register starts the OpenTelemetry NodeSDK, but @opentelemetry/sdk-node is not installed`);
+      expect(stderr).toContain('npm install @opentelemetry/sdk-node');
+    });
+  }
 });

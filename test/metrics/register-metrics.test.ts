@@ -105,6 +105,15 @@ describe('/register exports metrics over OTLP/HTTP', () => {
     expect(Object.keys(decoded)).not.toContain('openai.request.id');
   });
 
+  it('sends the latest GenAI conventions\' names instead with OTEL_SEMCONV_STABILITY_OPT_IN=gen_ai_latest_experimental', async () => {
+    running = startApp({ ...baseEnv(), OTEL_METRIC_EXPORT_INTERVAL: '200', [semconv.ENV_SEMCONV_STABILITY_OPT_IN]: semconv.SEMCONV_OPT_IN_GEN_AI_LATEST });
+    await receiver.waitFor(() => receiver.metrics().some((m) => m.name === semconv.METRIC_GEN_AI_CLIENT_INFERENCE_DURATION), 15_000);
+    const names = new Set(receiver.metrics().map((m) => m.name));
+    expect(names).toContain(semconv.METRIC_REQUESTS_REMAINING);
+    expect(names).not.toContain(semconv.METRIC_GEN_AI_CLIENT_OPERATION_DURATION);
+    expect(receiver.metrics().find((m) => m.name === semconv.METRIC_GEN_AI_CLIENT_INFERENCE_DURATION)?.unit).toBe('s');
+  });
+
   it('honours OTEL_EXPORTER_OTLP_METRICS_ENDPOINT and OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE', async () => {
     const metricsReceiver = await startOtlpReceiver();
     try {

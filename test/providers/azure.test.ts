@@ -72,6 +72,33 @@ describe('Azure OpenAI', () => {
     for (const point of points) expect(point.value, point.name).toBeGreaterThanOrEqual(0);
   });
 
+  it("leaves out Azure's unit-less resets and a 0 limit, keeps a 0 remaining: never a guessed unit or a ratio over zero", async () => {
+    // What Azure OpenAI sends (recorded live, see test/conformance): a reset with no unit next to
+    // a renewal period, and, on its Responses API, quota values of 0 and -1.
+    server = await startProviderServer({
+      'apim-request-id': '0f8fad5b-d9cb-469f-a165-70867728950e',
+      'x-ratelimit-limit-requests': '0',
+      'x-ratelimit-remaining-requests': '0',
+      'x-ratelimit-reset-requests': '500',
+      'x-ratelimit-renewalperiod-requests': '60',
+      'x-ratelimit-limit-tokens': '120000',
+      'x-ratelimit-remaining-tokens': '-1',
+      'x-ratelimit-reset-tokens': '7',
+      'x-ratelimit-renewalperiod-tokens': '60',
+    });
+    otel = setupOtel({ endpoints: [{ url: `${server.origin}/openai`, provider: 'azure.ai.openai' }] });
+    const client = new AzureOpenAI({ endpoint: server.origin, apiKey: API_KEY, apiVersion: '2024-10-21', deployment: 'd', maxRetries: 0 });
+    await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] });
+    const [span] = await otel.waitForSpans(1);
+    const ratelimit = Object.fromEntries(Object.entries(span!.attributes).filter(([name]) => name.startsWith('openai.ratelimit.')));
+    expect(ratelimit).toEqual({ 'openai.ratelimit.requests.remaining': 0, 'openai.ratelimit.tokens.limit': 120000 });
+    const points = metricPoints(await otel.reader.read()).filter((p) => p.name.startsWith('openai.ratelimit.'));
+    expect(points.map((p) => [p.name, p.value]).sort()).toEqual([
+      ['openai.ratelimit.requests.remaining', 0],
+      ['openai.ratelimit.tokens.limit', 120000],
+    ]);
+  });
+
   it('is seen through the plain OpenAI client pointed at an Azure deployment URL too', async () => {
     sim = await startSimulator({ mode: 'azure' });
     otel = setupOtel({ endpoints: [{ url: `${sim.origin}/openai`, provider: 'azure.ai.openai' }] });

@@ -143,12 +143,16 @@ export class FieldCollector {
     this.docChoices[at + 1] = this.choiceReason;
   }
 
-  /** The document was read to its end (or to the cap): keep what it gave. */
+  /**
+   * The document was read to its end (or to the cap): keep what it gave. A `""` counts as
+   * absent: Azure opens a stream with a prompt-filter event whose `id` and `model` are `""`, and
+   * the real ones come in the next event.
+   */
   commitDocument(): void {
     const { doc, kept } = this;
     for (let leaf = 0; leaf < DOCUMENT_LEAVES; leaf++) {
       const v = doc[leaf];
-      if (v === undefined || v === null) continue;
+      if (v === undefined || v === null || v === '') continue;
       if (leaf === Leaf.Id && kept[leaf] !== undefined) continue;
       kept[leaf] = v;
     }
@@ -157,7 +161,7 @@ export class FieldCollector {
     for (let i = 0; i < count; i += 2) {
       const index = choices[i];
       const reason = choices[i + 1];
-      if (typeof index !== 'number' || index >= MAX_CHOICES || typeof reason !== 'string') continue;
+      if (typeof index !== 'number' || index >= MAX_CHOICES || typeof reason !== 'string' || reason === '') continue;
       (this.keptReasons ??= [])[index] = reason;
     }
   }

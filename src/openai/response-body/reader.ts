@@ -69,6 +69,7 @@ class BodyReader implements ResponseBodyReader, SseDataSink {
   private broken = false;
   private finished = false;
   streamEnded = false;
+  dataEvents = 0;
   private onDecoded: ((buf: Buffer, start: number, end: number) => boolean) | undefined;
 
   constructor(shape: BodyShape, encoding: Encoding | undefined, error: boolean) {
@@ -180,6 +181,7 @@ class BodyReader implements ResponseBodyReader, SseDataSink {
       // `[DONE]`: nothing to read.
       this.streamEnded = true;
     } else {
+      this.dataEvents++;
       if (this.doneMatched > 0) scanner.write(DONE, 0, this.doneMatched);
       const status = scanner.end();
       if (status === ScanStatus.Complete || (this.eventCapped && status !== ScanStatus.Malformed)) this.collector!.commitDocument();

@@ -40,6 +40,12 @@ export interface ResponseBodyReader {
    */
   readonly streamEnded: boolean;
   /**
+   * How many data events (chunks) of a stream have ended so far, `[DONE]` not counted; 0 for
+   * JSON. The first one marks the time to first chunk: SSE comments and blank lines that a
+   * server sends while the request is queued are not data events.
+   */
+  readonly dataEvents: number;
+  /**
    * The fields read. Call it once on every end path (complete, error, abort): it releases the
    * decoder. A body that was malformed, mis-labelled or cut short gives `{}`.
    */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { memoizedAttributes, operationAttributes, quotaSeries } from '../../../src/metrics/attributes.ts';
+import { memoizedAttributes, operationAttributes, quotaSeries, tokenAttributes } from '../../../src/metrics/attributes.ts';
 import { record } from './fixtures.ts';
 
 describe('memoizedAttributes', () => {
@@ -18,6 +18,7 @@ describe('memoizedAttributes', () => {
     for (const r of records) {
       expect(memo.quotaSeries(r)).toEqual(quotaSeries(r));
       for (const type of [undefined, '429', undefined]) expect(memo.operationAttributes(r, type)).toEqual(operationAttributes(r, type));
+      for (const type of ['input', 'output']) expect(memo.tokenAttributes(r, type, 'gpt-4o-2024-08-06')).toEqual(tokenAttributes(r, type, 'gpt-4o-2024-08-06'));
     }
   });
 

@@ -26,6 +26,7 @@ describe('histograms from the response body', () => {
     ]);
     expect(tokens[0]!.value.buckets.boundaries).toEqual([...semconv.GEN_AI_TOKEN_USAGE_BUCKETS]);
     expect(tokens[0]!.attributes['error.type']).toBeUndefined();
+    expect(tokens.map((p) => `${p.attributes['openai.organization']}/${p.attributes['openai.project']}`)).toEqual(['org-a/proj_a', 'org-a/proj_a']);
   });
 
   it('records no token sample when the body gave no usage, and none for an end it did not see without a body', async () => {

@@ -33,6 +33,8 @@ export function record(
     responseBody: undefined,
     bodyReadable: true,
     firstChunkTime: undefined,
+    outputChunks: 0,
+    lastChunkEndTime: undefined,
     body: undefined,
     streamDone: false,
     activity: 0,

@@ -21,8 +21,20 @@ describe('duration histograms', () => {
       'gen_ai.operation.name': 'chat',
       'gen_ai.provider.name': 'openai',
       'gen_ai.request.model': 'gpt-4o',
+      'openai.organization': 'org-a',
+      'openai.project': 'proj_a',
       'server.address': 'api.openai.com',
     });
+  });
+
+  it('names the organization and project of each call, so a page can say whose quota or billing stopped', async () => {
+    h = harness();
+    h.metrics.onEnd(record({ statusCode: 429 }, { project: 'proj_a' }), 0.01, '429');
+    h.metrics.onEnd(record({ statusCode: 429 }, { project: 'proj_b' }), 0.01, '429');
+    h.metrics.onEnd(record({}, { organization: undefined, project: undefined }), 0.2, undefined);
+    const points = histogramPoints(await h.collect(), semconv.METRIC_GEN_AI_CLIENT_OPERATION_DURATION);
+    const whose = points.map((p) => `${p.attributes['error.type']} ${p.attributes['openai.organization']} ${p.attributes['openai.project']}`);
+    expect(whose.sort()).toEqual(['429 org-a proj_a', '429 org-a proj_b', 'undefined undefined undefined']);
   });
 
   it('adds error.type for failed attempts, so a 429 can be counted', async () => {
@@ -37,7 +49,7 @@ describe('duration histograms', () => {
     h = harness();
     h.metrics.onEnd(record({ model: undefined }), 0.1, undefined);
     const [point] = histogramPoints(await h.collect(), semconv.METRIC_GEN_AI_CLIENT_OPERATION_DURATION);
-    expect(Object.keys(point!.attributes).sort()).toEqual(['gen_ai.operation.name', 'gen_ai.provider.name', 'server.address']);
+    expect(Object.keys(point!.attributes).sort()).toEqual(['gen_ai.operation.name', 'gen_ai.provider.name', 'openai.organization', 'openai.project', 'server.address']);
   });
 
   it('records openai.processing.duration in seconds from openai-processing-ms when the headers arrive', async () => {

@@ -24,6 +24,11 @@ describe('JSON bodies: which values count', () => {
     expect(json('{"usage":{"prompt_tokens":1e2,"completion_tokens":12.0}}')).toEqual({ inputTokens: 100, outputTokens: 12 });
   });
 
+  it('leaves out string values that are "" (id, model, tier, fingerprint, finish reason, error code and type)', () => {
+    expect(json('{"id":"","model":"","service_tier":"","system_fingerprint":"","choices":[{"index":0,"finish_reason":""}],"usage":{"prompt_tokens":0}}')).toEqual({ inputTokens: 0 });
+    expect(json('{"error":{"code":"","type":""}}', 400)).toEqual({});
+  });
+
   it('lets a repeated key replace the earlier one, as JSON.parse does', () => {
     const text = '{"model":"a","usage":{"prompt_tokens":1,"completion_tokens":2},"model":"b","usage":{"completion_tokens":3},"system_fingerprint":"fp","system_fingerprint":null}';
     expect(json(text)).toEqual({ responseModel: 'b', outputTokens: 3 });

@@ -88,3 +88,22 @@ describe('response body reader: chunk types', () => {
     expect(read(chunks, 'text/event-stream', undefined)).toEqual({ responseModel: 'm' });
   });
 });
+
+describe('response body reader: the first data event', () => {
+  it('counts data events only: keep-alive comments and blank lines are not data', () => {
+    const reader = createResponseBodyReader({ contentType: 'text/event-stream', contentEncoding: undefined, statusCode: 200 })!;
+    const seen = [': keep-alive\n\n', '\n', ': keep-alive\n', '\n', 'data: {"id":"chatcmpl-1"}\n\n', 'data: [DONE]\n\n'].map((text) => {
+      reader.push(Buffer.from(text));
+      return reader.dataEvents;
+    });
+    expect(seen).toEqual([0, 0, 0, 0, 1, 1]);
+    expect(reader.finish()).toEqual({ responseId: 'chatcmpl-1' });
+  });
+
+  it('sees the first data event of a compressed stream once it is decoded', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const reader = createResponseBodyReader({ contentType: 'text/event-stream', contentEncoding: 'gzip', statusCode: 200 })!;
+    reader.push(gzipSync(': keep-alive\n\ndata: {"id":"chatcmpl-1"}\n\n'));
+    expect(reader.dataEvents).toBe(1);
+  });
+});

@@ -17,6 +17,19 @@ describe('SSE bodies', () => {
     expect(sse(text)).toEqual({ responseId: 'first', responseModel: 'm', finishReasons: ['stop', 'length'] });
   });
 
+  it("skips Azure's prompt-filter event, whose id and model are \"\": the first non-empty id and model win", () => {
+    const text =
+      event({ choices: [], created: 0, id: '', model: '', object: '', prompt_filter_results: [{ prompt_index: 0, content_filter_results: {} }] }) +
+      event({ choices: [{ delta: { content: '', role: 'assistant' }, finish_reason: null, index: 0 }], id: 'chatcmpl-real', model: 'gpt-4o', object: 'chat.completion.chunk' }) +
+      event({ choices: [{ delta: {}, finish_reason: 'stop', index: 0 }], id: 'chatcmpl-real', model: '', system_fingerprint: '', service_tier: '' }) +
+      'data: [DONE]\n\n';
+    expect(sse(text)).toEqual({ responseId: 'chatcmpl-real', responseModel: 'gpt-4o', finishReasons: ['stop'] });
+  });
+
+  it('never gives an empty string: a stream whose only values are "" gives no attribute for them', () => {
+    expect(sse(event({ id: '', model: '', choices: [{ index: 0, finish_reason: '' }] }))).toEqual({});
+  });
+
   it('leaves tokens out when the stream has no usage event (usage null in every chunk)', () => {
     expect(sse(chatStream(3, false))).not.toHaveProperty('inputTokens');
     expect(sse(event({ model: 'm', usage: null }) + event({ model: 'm', usage: null }))).toEqual({ responseModel: 'm' });

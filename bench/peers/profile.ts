@@ -27,6 +27,8 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '2' },
     concurrency: { type: 'string', default: '16' },
     dir: { type: 'string', default: join(here, '..', 'results', 'profiles') },
+    /** Extra node flags for both children, e.g. `--single-threaded-gc` to see what GC helper threads take. */
+    'node-flags': { type: 'string', default: '' },
   },
 });
 const [reference, variant] = (values.variants ?? '').split(',') as [string, string];
@@ -49,7 +51,7 @@ try {
         const report = await runChild<PeerRunReport>(
           join(here, 'child.ts'),
           ['--variant', id, '--url', simulator.url, '--concurrency', values.concurrency!, '--warmup', values.warmup!, '--calls', String(calls), '--profile-prefix', prefix],
-          { timeoutMs: 600_000 },
+          { timeoutMs: 600_000, execArgv: (values['node-flags'] ?? '').split(' ').filter((f) => f !== '') },
         );
         return { id, prefix, report };
       }),

@@ -18,7 +18,7 @@ describe('npm run bench -- --quick', () => {
     // The sources, not dist/: the smoke test must not depend on (or race) a build.
     await run(process.execPath, ['bench/main.ts', '--quick', '--out', out], {
       env: { ...process.env, BENCH_LIB: 'src' },
-      timeout: 170_000,
+      timeout: 290_000,
     });
     const result = JSON.parse(readFileSync(out, 'utf8')) as {
       quick: boolean;
@@ -67,5 +67,5 @@ describe('npm run bench -- --quick', () => {
     expect(result.targets.map((t) => t.id)).toEqual([
       'handler-cpu', 'throughput', 'floor-gap', 'body-chat', 'body-stream-chunk', 'body-flat-past-cap', 'other-hosts', 'heap-flat',
     ]);
-  }, 180_000);
+  }, 300_000);
 });

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # npm run stack:build: builds the stack's programs from their Go modules (deploy/stack/*) into
 # .stack/bin: the Collector (deploy/stack/collector, exactly collector-config.yaml's
-# components), Jaeger v2 (cmd/jaeger), Prometheus 3 and promtool, Alertmanager and amtool. Go's own module and build
-# caches make a second run fast; a binary newer than everything in its module is not relinked.
+# components), Jaeger v2 (cmd/jaeger), Prometheus 3 and promtool, Alertmanager and amtool. Go's
+# own module and build caches make a second run fast; a binary newer than everything in its
+# module is not relinked.
 # STACK_BIN_DIR overrides the output directory.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,15 +28,25 @@ mkdir -p "$bin"
 # amtool): only those.
 wanted=" $* "
 
+# wants NAME: asked for on the command line, or nothing was.
+wants() {
+  [ "$wanted" = "  " ] || [[ $wanted == *" $1 "* ]]
+}
+
+# up_to_date NAME MODULE_DIR: built, and newer than everything in its module directory.
+up_to_date() {
+  [ -x "$bin/$1" ] && [ -z "$(find "$root/deploy/stack/$2" -newer "$bin/$1" -print -quit)" ]
+}
+
 # build NAME MODULE_DIR PACKAGE [go build flags...]
 build() {
   local name=$1 dir=$root/deploy/stack/$2 pkg=$3
-  shift 3
-  if [ "$wanted" != "  " ] && [[ $wanted != *" $name "* ]]; then return; fi
-  if [ -x "$bin/$name" ] && [ -z "$(find "$dir" -newer "$bin/$name" -print -quit)" ]; then
+  if ! wants "$name"; then return; fi
+  if up_to_date "$name" "$2"; then
     echo "stack:build: $name up to date"
     return
   fi
+  shift 3
   local started=$SECONDS
   echo "stack:build: building $name ($pkg)"
   # -trimpath and no VCS stamping: the same inputs give the same binary on every machine.
@@ -89,9 +100,13 @@ alertmanager_modfile() {
   go mod edit -replace="github.com/prometheus/alertmanager=$out/src" "$out/go.mod"
   echo "$out/go.mod"
 }
-if [ "$wanted" = "  " ] || [[ $wanted == *" alertmanager "* ]] || [[ $wanted == *" amtool "* ]]; then
+if { wants alertmanager && ! up_to_date alertmanager alertmanager; } || { wants amtool && ! up_to_date amtool alertmanager; }; then
   am_version_flag="-X github.com/prometheus/common/version.Version=$(module_version alertmanager github.com/prometheus/alertmanager | sed 's/^v//')"
   am_modfile=$(alertmanager_modfile)
   build alertmanager alertmanager github.com/prometheus/alertmanager/cmd/alertmanager -modfile="$am_modfile" -ldflags="-s -w $am_version_flag"
   build amtool alertmanager github.com/prometheus/alertmanager/cmd/amtool -modfile="$am_modfile" -ldflags="-s -w $am_version_flag"
+else
+  # Both up to date, or not asked for: build says which.
+  build alertmanager alertmanager -
+  build amtool alertmanager -
 fi

@@ -126,7 +126,8 @@ try {
     log('parts done');
   }
 
-  // 6. End to end through the openai SDK: every variant once per round, the order rotating.
+  // 6. End to end through the openai SDK: per round, each variant at the same time as its
+  //    uninstrumented run (roundSchedule), the pairs' order rotating.
   const peerRounds: PeerRunReport[][] = [];
   const peerIds = runs('peers') ? plan.peerVariants : [];
   for (let round = 0; round < (peerIds.length > 0 ? plan.peerRounds : 0); round++) {
@@ -201,7 +202,7 @@ try {
   }
   if (peers.length > 0) {
     console.log(`\n## End to end through the openai SDK: ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}, NodeSDK ${peers[0]!.versions['@opentelemetry/sdk-node'] ?? '?'}${plan.quick ? ' (QUICK run: figures are not meaningful)' : ''}`);
-    console.log(`${plan.peerConcurrency} in flight, ${plan.peerCalls} calls per workload after ${plan.peerWarmup} warm-up, ${plan.peerRounds} interleaved rounds; chat and streamed chat (with usage), gzip bodies; process CPU (all threads) per call\n`);
+    console.log(`${plan.peerConcurrency} in flight, ${plan.peerCalls} calls per workload after ${plan.peerWarmup} warm-up, ${plan.peerRounds} rounds, each variant side by side with its uninstrumented run; chat and streamed chat (with usage), gzip bodies; process CPU (all threads) per call\n`);
     console.log(peersTable(peers));
     console.log(`\n  "added": minus the run without instrumentation on the same openai major that ran at the same time, median (min-max) over rounds; "vs ours": median added over ours' on that major; "±": half the range of CPU per call over the runs.`);
   }

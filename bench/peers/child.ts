@@ -7,7 +7,6 @@
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { parseArgs } from 'node:util';
-import { APIError } from 'openai';
 import { runLoad, type LoadResult } from '../load.ts';
 import { CHAT_REQUEST } from '../variants/request.ts';
 import { startPipeline, type Pipeline, type PipelineCounts } from './pipeline.ts';
@@ -36,10 +35,10 @@ export interface PeerRunReport {
   pairedWith?: string | undefined;
 }
 
+/** The HTTP status of a failed call (0 for a transport error). Read by shape: each major has its own APIError class. */
 function status(error: unknown): number {
-  // Both majors' APIError carry the status; the v6 class is another class, so read it by shape.
-  const value = (error as { status?: unknown } | undefined)?.status;
-  return error instanceof APIError || typeof value === 'number' ? Number(value) || 0 : 0;
+  const value = (error as { status?: unknown } | null | undefined)?.status;
+  return typeof value === 'number' ? value : 0;
 }
 
 function callOf(pipeline: Pipeline, workload: Workload): () => Promise<number> {

@@ -1,4 +1,3 @@
-import { SemconvStability, semconvStabilityFromStr } from '@opentelemetry/instrumentation';
 import { ENV_SEMCONV_STABILITY_OPT_IN, SEMCONV_OPT_IN_GEN_AI_LATEST } from './semconv.ts';
 import type { EndpointConfig, OpenAIHttpInstrumentationConfig } from './types.ts';
 
@@ -55,14 +54,18 @@ export function resolveConfig(
 
 /**
  * `OTEL_SEMCONV_STABILITY_OPT_IN` is a comma-separated list, read the way every OpenTelemetry
- * instrumentation reads it (`http`, `http/dup`, `database`...): `gen_ai_latest_experimental`
- * switches to the latest GenAI names and drops the previous ones, as the GenAI conventions ask
+ * instrumentation reads it (`http`, `http/dup`, `database`...; entries trimmed, case ignored):
+ * `gen_ai_latest_experimental` switches to the latest GenAI names and drops the previous ones,
+ * as the GenAI conventions ask
  * (https://github.com/open-telemetry/semantic-conventions/blob/main/docs/gen-ai/README.md). The
  * conventions define no `/dup` form for it; `gen_ai_latest_experimental/dup` emits both, as
  * `/dup` does for HTTP and database, for the time dashboards move from one set to the other.
+ * (`semconvStabilityFromStr` of `@opentelemetry/instrumentation` reads it the same way, but
+ * only its newer releases have it, and the dependency range reaches back further.)
  */
 export function genAiMetricNames(optIn: string | undefined): GenAiMetricNames {
-  const stability = semconvStabilityFromStr(SEMCONV_OPT_IN_GEN_AI_LATEST, optIn);
-  if (stability === SemconvStability.OLD) return DEFAULTS.genAiMetrics;
-  return { previous: (stability & SemconvStability.OLD) !== 0, latest: (stability & SemconvStability.STABLE) !== 0 };
+  const entries = (optIn ?? '').split(',').map((entry) => entry.trim().toLowerCase());
+  if (entries.includes(`${SEMCONV_OPT_IN_GEN_AI_LATEST}/dup`)) return { previous: true, latest: true };
+  if (entries.includes(SEMCONV_OPT_IN_GEN_AI_LATEST)) return { previous: false, latest: true };
+  return DEFAULTS.genAiMetrics;
 }

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 
 const SDK_PACKAGE = '@opentelemetry/sdk-node';
 
-export const MISSING_SDK_MESSAGE =
+const MISSING_SDK_MESSAGE =
   `opentelemetry-instrumentation-openai-http/register starts the OpenTelemetry NodeSDK, but ${SDK_PACKAGE} is not installed. ` +
   `Install it next to this package (npm install ${SDK_PACKAGE}), or leave out --import / --require and add ` +
   'new OpenAIHttpInstrumentation() to the NodeSDK your app already starts.';

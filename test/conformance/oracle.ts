@@ -1,4 +1,4 @@
-import type { AttributeValue, Attributes } from '@opentelemetry/api';
+import type { AttributeValue } from '@opentelemetry/api';
 import type { Exchange } from './normalise.ts';
 import { readmeAttributeTable, type AttributeRow } from './readme-table.ts';
 import { sseEvents } from './replay-server.ts';
@@ -44,7 +44,8 @@ function headerValue(row: AttributeRow, header: string, raw: string, date: strin
   // "An absent or unparseable header leaves its attribute out"; counts are digits (Azure's -1 is
   // out), and the table says where a 0 is left out too (a quota limit).
   if (row.type === 'int') return /^\d+$/.test(v) && !(Number(v) === 0 && /`0` is left out/.test(row.from)) ? Number(v) : undefined;
-  if (/Go duration/.test(row.from) || header.startsWith('x-ratelimit-reset')) return goDurationSeconds(v);
+  // The requests reset row names the Go duration format; the tokens one says "the same format".
+  if (/Go duration|the same format/.test(row.from)) return goDurationSeconds(v);
   if (header.endsWith('-ms')) return /^\d+(\.\d+)?$/.test(v) ? Number(v) / 1000 : undefined;
   if (/^\d+(\.\d+)?$/.test(v)) return Number(v);
   const at = Date.parse(v);
@@ -179,9 +180,6 @@ function bodyAttributes(exchange: Exchange): Record<string, AttributeValue | und
   return out;
 }
 
-/** The README rows whose source is the response body (and so only where the runtime reads it). */
-export const BODY_ATTRIBUTES: readonly string[] = ROWS.filter((r) => r.from.startsWith('body') || r.from.startsWith('error bodies')).flatMap((r) => r.names);
-
 export function expectedSpan(exchange: Exchange, ctx: ReplayContext): Expectation {
   const path = exchange.request.path.split('?')[0]!;
   const [, operation, apiType] = OPERATIONS.find(([suffix]) => path.endsWith(suffix))!;
@@ -213,5 +211,3 @@ export function expectedSpan(exchange: Exchange, ctx: ReplayContext): Expectatio
 
 /** Every attribute the README table names (the keys an expectation covers). */
 export const README_ATTRIBUTES: readonly string[] = ATTRIBUTES;
-
-export type { Attributes };

@@ -1,9 +1,7 @@
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe } from 'vitest';
 import { readCorpus, type Exchange } from './normalise.ts';
-import { expectConformingSpan, startReplay, type Replay } from './replay.ts';
-
-const corpus = readCorpus().filter((e) => e.kind.startsWith('chat') || e.kind.startsWith('responses'));
+import { replayCorpus } from './replay.ts';
 
 /** The official client, pointed at the replay server so it sends the recorded path and query. */
 function clientFor(exchange: Exchange, origin: string): OpenAI {
@@ -17,33 +15,26 @@ function clientFor(exchange: Exchange, origin: string): OpenAI {
 }
 
 /** Makes the recorded call the way an app does, reading a stream to its end. */
-async function call(exchange: Exchange, client: OpenAI): Promise<void> {
-  const params = JSON.parse(exchange.request.body) as Record<string, unknown>;
-  const result: unknown = exchange.kind.startsWith('chat')
-    ? await client.chat.completions.create(params as never)
-    : await client.responses.create(params as never);
-  if (result !== null && typeof result === 'object' && Symbol.asyncIterator in result) {
-    for await (const _ of result as AsyncIterable<unknown>);
+async function sendWithSdk(exchange: Exchange, origin: string): Promise<number> {
+  const client = clientFor(exchange, origin);
+  const params = JSON.parse(exchange.request.body) as never;
+  try {
+    const { data, response } = exchange.kind.startsWith('chat')
+      ? await client.chat.completions.create(params).withResponse()
+      : await client.responses.create(params).withResponse();
+    if (data !== null && typeof data === 'object' && Symbol.asyncIterator in data) {
+      for await (const _ of data as AsyncIterable<unknown>);
+    }
+    return response.status;
+  } catch (error) {
+    if (error instanceof OpenAI.APIError && error.status !== undefined) return error.status;
+    throw error;
   }
 }
 
 describe('recorded live traffic, replayed through the openai SDK', () => {
-  let replay: Replay;
-  beforeAll(async () => {
-    replay = await startReplay();
-  });
-  afterAll(async () => {
-    expect(replay.server.mismatches).toEqual([]);
-    await replay.close();
-  });
-
-  for (const exchange of corpus) it(`${exchange.id} gives the span the recording and the README call for`, async () => {
-    replay.server.serve(exchange);
-    const outcome = await call(exchange, clientFor(exchange, replay.server.origin)).then(
-      () => 'ok',
-      (error: unknown) => (error instanceof OpenAI.APIError ? error.status : error),
-    );
-    expect(outcome).toBe(exchange.response.status >= 400 ? exchange.response.status : 'ok');
-    expectConformingSpan(await replay.span(), exchange, replay.context(exchange));
-  });
+  replayCorpus(
+    readCorpus().filter((e) => e.kind.startsWith('chat') || e.kind.startsWith('responses')),
+    sendWithSdk,
+  );
 });

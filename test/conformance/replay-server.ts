@@ -1,4 +1,5 @@
 import http from 'node:http';
+import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { constants, createGzip, type Gzip } from 'node:zlib';
 import type { Exchange } from './normalise.ts';
@@ -24,15 +25,20 @@ export function sseEvents(body: string): string[] {
   return body.split(/(?<=\n\n)/).filter((e) => e.length > 0);
 }
 
+type Request = http.IncomingMessage;
+type Response = http.ServerResponse;
+
 /**
  * A local server that answers with a recorded exchange: the recorded status and headers
  * (values untouched), the body gzip-compressed when the client accepts gzip (as the live API
  * does), an event stream written event by event, each event flushed through the compressor.
+ * Given a key and certificate it serves HTTPS with HTTP/2 (HTTP/1.1 by ALPN too), as
+ * api.openai.com does, where Node 26's fetch speaks HTTP/2.
  */
-export async function startReplayServer(): Promise<ReplayServer> {
+export async function startReplayServer(tls?: { key: Buffer; cert: Buffer }): Promise<ReplayServer> {
   let current: Exchange | undefined;
   const mismatches: string[] = [];
-  const server = http.createServer((req, res) => {
+  const handler = (req: Request, res: Response): void => {
     req.resume();
     req.on('end', () => {
       const exchange = current;
@@ -43,12 +49,14 @@ export async function startReplayServer(): Promise<ReplayServer> {
       }
       answer(exchange, req, res);
     });
-  });
-  server.keepAliveTimeout = 1;
+  };
+  // HTTP/2's compatibility API gives the request and response the methods used here.
+  const server = tls === undefined ? http.createServer(handler) : http2.createSecureServer({ ...tls, allowHTTP1: true }, handler as never);
+  if (server instanceof http.Server) server.keepAliveTimeout = 1;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    origin: `http://127.0.0.1:${port}`,
+    origin: `${tls === undefined ? 'http' : 'https'}://127.0.0.1:${port}`,
     port,
     mismatches,
     serve(exchange) {
@@ -56,17 +64,25 @@ export async function startReplayServer(): Promise<ReplayServer> {
     },
     close: () =>
       new Promise<void>((resolve) => {
-        server.closeAllConnections();
+        if (server instanceof http.Server) server.closeAllConnections();
         server.close(() => resolve());
+        // An HTTP/2 session stays open until its client goes: do not wait for it.
+        if (!(server instanceof http.Server)) setTimeout(resolve, 50).unref();
       }),
   };
 }
 
-function answer(exchange: Exchange, req: http.IncomingMessage, res: http.ServerResponse): void {
-  const headers: string[] = [];
-  for (const [name, value] of exchange.response.headers) if (!FRAMING.has(name.toLowerCase())) headers.push(name, value);
+function answer(exchange: Exchange, req: Request, res: Response): void {
+  // HTTP/2 wants lower-case names; a repeated header stays repeated (an array of values).
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of exchange.response.headers) {
+    const key = name.toLowerCase();
+    if (FRAMING.has(key)) continue;
+    const seen = headers[key];
+    headers[key] = seen === undefined ? value : [...(Array.isArray(seen) ? seen : [seen]), value];
+  }
   const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
-  if (gzip) headers.push('content-encoding', 'gzip');
+  if (gzip) headers['content-encoding'] = 'gzip';
   res.writeHead(exchange.response.status, headers);
   const { body } = exchange.response;
   const stream = exchange.kind.endsWith('.stream');

@@ -50,7 +50,13 @@ describe.runIf(enabled)('the packed package with the OpenTelemetry releases at b
   for (const which of ['latest', 'oldest']) {
     it(`${which} sdk-node and api: a CLIENT span and the requests-remaining gauge`, async () => {
       const app = apps.get(which)!;
-      const result = await runNode(app.dir, ['span-and-gauge.mjs'], { SIM_URL: sim.url, OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' });
+      const result = await runNode(app.dir, ['span-and-gauge.mjs'], {
+        SIM_URL: sim.url,
+        // Its own key: the simulator keeps one rate-limit window per key and model.
+        OPENAI_API_KEY: `sk-${which}`,
+        OTEL_METRICS_EXPORTER: 'none',
+        OTEL_LOGS_EXPORTER: 'none',
+      });
       expect(result.code, result.stderr).toBe(0);
       const out = JSON.parse(result.stdout) as { versions: { api: string; sdkNode: string }; spans: unknown[]; gauge: number[]; collectErrors: number };
       console.log(`${which}: sdk-node ${out.versions.sdkNode}, api ${out.versions.api}`);

@@ -4,7 +4,8 @@ import { RESPONSE_BODY_FIELDS } from '../../src/openai/body-fields.ts';
 type Doc = Record<string, unknown>;
 
 const obj = (v: unknown): Doc | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Doc) : undefined);
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+// A "" counts as absent: no attribute is ever the empty string.
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
 
 /** Only the attributes the response body gives, from a span's attributes. */

@@ -121,6 +121,18 @@ describe('bundled apps, from the packed tarball', () => {
     await expectOneSpan(await runWebpack(webpackConfig(app, 'bundle-register.mjs', 'esm')));
   }, 120_000);
 
+  // What the README says happens without its flags: when these start to pass, the SDK no longer
+  // needs them and the README's recipe can shrink.
+  it("esbuild without the README's flags: ES module output has no require, CommonJS output no import.meta.url", async () => {
+    const bare = async (format: 'esm' | 'cjs'): Promise<string> => {
+      const outfile = join(app, 'dist', `bundle-own-sdk.bare.${format === 'esm' ? 'mjs' : 'cjs'}`);
+      await exec(esbuild, ['bundle-own-sdk.mjs', ...ESBUILD_FLAGS[format].slice(0, 3), `--outfile=${outfile}`, '--log-level=error'], { cwd: app });
+      return (await runNode(app, [outfile], { OPENAI_BASE_URL: sim.url, OTEL_TRACES_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none', OTEL_LOGS_EXPORTER: 'none' })).stderr;
+    };
+    expect(await bare('esm')).toContain('Dynamic require of');
+    expect(await bare('cjs')).toContain("The argument 'filename' must be a file URL object");
+  });
+
   it('esbuild, an app bundled without OpenTelemetry, started with --import /register', async () => {
     const outfile = join(app, 'dist', 'chat.plain.mjs');
     await exec(esbuild, ['chat.mjs', '--bundle', '--platform=node', '--format=esm', `--outfile=${outfile}`, '--log-level=error'], { cwd: app });

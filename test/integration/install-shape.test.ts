@@ -12,22 +12,18 @@ import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../simulator/index.ts';
+import { installedVersion, PACKAGE, packPackage, root } from '../helpers/consumer-app.ts';
 
 const run = promisify(execFile);
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const PACKAGE = 'opentelemetry-instrumentation-openai-http';
 const SHARED = ['@opentelemetry/api', '@opentelemetry/instrumentation'];
 
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
   peerDependencies: Record<string, string>;
   peerDependenciesMeta: Record<string, { optional?: boolean }>;
 };
-const installedVersion = (name: string): string =>
-  (JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
 
 /** The SDK versions a user may have: the newest we develop against and the previous minor. */
 const latestSdk = installedVersion('@opentelemetry/sdk-node');
@@ -116,8 +112,7 @@ describe.skipIf(!npmFound || !distBuilt || !thisNodeRunsIt)('installed from the 
 
   beforeAll(async () => {
     base = mkdtempSync(join(tmpdir(), 'install-shape-'));
-    const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', base], { cwd: root });
-    const tarball = join(base, (JSON.parse(stdout) as Array<{ filename: string }>)[0]!.filename);
+    const tarball = await packPackage(base);
     const [latest, previous, bare] = await Promise.all([
       installApp(base, 'sdk-latest', tarball, { '@opentelemetry/sdk-node': latestSdk, '@opentelemetry/api': apiVersion }),
       installApp(base, 'sdk-previous', tarball, { '@opentelemetry/sdk-node': previousSdk, '@opentelemetry/api': apiVersion }),
@@ -132,7 +127,7 @@ describe.skipIf(!npmFound || !distBuilt || !thisNodeRunsIt)('installed from the 
     if (base) rmSync(base, { recursive: true, force: true });
   });
 
-  it('accepts any SDK from 2.0 (sdk-node 0.200) on, with no upper bound, as an optional peer', () => {
+  it('accepts any SDK from sdk-node 0.200 (SDK 2.0) on, with no upper bound, as an optional peer', () => {
     expect(pkg.peerDependencies['@opentelemetry/sdk-node']).toBe('>=0.200.0');
     expect(pkg.peerDependenciesMeta['@opentelemetry/sdk-node']).toEqual({ optional: true });
   });

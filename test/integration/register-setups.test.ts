@@ -84,7 +84,9 @@ describe('apps started from the packed tarball', () => {
       expect(run.code, run.stderr).toBe(0);
       expect(run.stderr).not.toMatch(/ERR_REQUIRE_ASYNC_MODULE|ExperimentalWarning/);
       const spans = receiver.spans();
-      expect(spans.map((s) => s.span.name)).toHaveLength(1);
+      expect(spans).toHaveLength(1);
+      // Node 22's bundled fetch hides the request body, so there the span has no model.
+      expect(spans[0]!.span.name).toMatch(/^chat( gpt-4o-mini)?$/);
       expect(spans[0]!.attributes['openai.request.id']).toMatch(/^req_/);
       expect(spans[0]!.attributes['openai.ratelimit.requests.remaining']).toBe(59);
     });
@@ -112,7 +114,7 @@ describe('apps started from the packed tarball', () => {
       it.runIf(runs)(`its own NodeSDK loaded first (${file}), npm undici ${major}: every span gets tokens and the response model`, async () => {
         const run = await runNode(app, [file], { ...env, UNDICI_PKG: undici });
         expect(run.code, run.stderr).toBe(0);
-        const spans = JSON.parse(run.stdout) as Array<Record<string, unknown>>;
+        const spans = JSON.parse(run.stdout.trim().split('\n').pop()!) as Array<Record<string, unknown>>;
         expect(spans).toHaveLength(3);
         for (const attributes of spans) {
           expect(attributes['gen_ai.response.model']).toMatch(/^gpt-4o-mini-/);

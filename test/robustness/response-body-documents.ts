@@ -72,7 +72,8 @@ export const document: fc.Arbitrary<{ text: string; status: number }> = fc.recor
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 const isObject = (v: Json | undefined): v is { [key: string]: Json } => v !== null && typeof v === 'object' && !Array.isArray(v);
 /** Strings are kept up to 256 bytes as sent (escapes included). */
-const str = (v: Json | undefined): string | undefined => (typeof v === 'string' && Buffer.byteLength(JSON.stringify(v)) - 2 <= 256 ? v : undefined);
+// A "" counts as absent: no attribute is ever the empty string.
+const str = (v: Json | undefined): string | undefined => (typeof v === 'string' && v !== '' && Buffer.byteLength(JSON.stringify(v)) - 2 <= 256 ? v : undefined);
 const cnt = (v: Json | undefined): number | undefined => (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : undefined);
 
 /** What the reader must give for a JSON document, from JSON.parse of its text. */

@@ -101,6 +101,9 @@ describe.runIf(readable)('which 429 it was: error bodies on the span and the dur
         'gen_ai.request.model': 'gpt-4o-mini',
         'gen_ai.response.model': completion.model,
         'gen_ai.token.type': p.attributes['gen_ai.token.type'],
+        // Whose quota and bill: the simulator names both, as OpenAI does.
+        'openai.organization': 'org-simulator',
+        'openai.project': 'proj_simulator',
       });
     }
     const ttfc = histogram(metrics, 'gen_ai.client.operation.time_to_first_chunk');

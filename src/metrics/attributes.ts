@@ -14,17 +14,10 @@ import {
   ATTR_SERVER_ADDRESS,
 } from '../semconv.ts';
 
-/**
- * The quota a response's rate-limit headers describe, as a key of the rate-limit store:
- * provider, server address and, when known, organization, project and model, one per line.
- * Only the provider (a config string) could hold a line feed; the others cannot (a host name,
- * header tokens and the model are printable ASCII on one line), nor be empty, so an absent
- * value is an empty line and two quotas never share a key. Cheaper than JSON: the key is
- * built and hashed on every response.
- */
-export function quotaKey(record: RequestRecord): string {
-  const { provider, serverAddress } = record.target;
-  return `${provider}\n${serverAddress}\n${organizationOf(record) ?? ''}\n${projectOf(record) ?? ''}\n${record.model ?? ''}`;
+/** The attributes of one rate-limit series, and a string that identifies the quota they name. */
+export interface QuotaSeries {
+  readonly key: string;
+  readonly attributes: Attributes;
 }
 
 /**
@@ -32,7 +25,7 @@ export function quotaKey(record: RequestRecord): string {
  * organization, project and model. OpenAI limits each organization/project per model, so these
  * name one quota. Nothing per request (ids, status) goes here: it would make a series per call.
  */
-export function quotaAttributes(record: RequestRecord): Attributes {
+export function quotaSeries(record: RequestRecord): QuotaSeries {
   const { provider, serverAddress } = record.target;
   const organization = organizationOf(record);
   const project = projectOf(record);
@@ -44,7 +37,9 @@ export function quotaAttributes(record: RequestRecord): Attributes {
   if (organization !== undefined) attributes[ATTR_OPENAI_ORGANIZATION] = organization;
   if (project !== undefined) attributes[ATTR_OPENAI_PROJECT] = project;
   if (model !== undefined) attributes[ATTR_GEN_AI_REQUEST_MODEL] = model;
-  return attributes;
+  // JSON keeps "absent" (null) apart from any string value, so two quotas never share a key.
+  const key = JSON.stringify([provider, serverAddress, organization ?? null, project ?? null, model ?? null]);
+  return { key, attributes };
 }
 
 /**

@@ -6,6 +6,10 @@
  * the difference per call for chat and streamed chat, with the process CPU measured in the
  * same runs. Profiles land in bench/results/profiles/ for a closer look with
  * bench/profile-summary.ts or Chrome DevTools.
+ *
+ * `--compare-lib <path to a copy of src/index.ts>`: both children run the variant, the first on
+ * that copy, the second on this tree (BENCH_LIB as usual), so a change to the hot path is
+ * judged end to end in the same rounds, under the same load.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -29,9 +33,13 @@ const { values } = parseArgs({
     dir: { type: 'string', default: join(here, '..', 'results', 'profiles') },
     /** Extra node flags for both children, e.g. `--single-threaded-gc` to see what GC helper threads take. */
     'node-flags': { type: 'string', default: '' },
+    'compare-lib': { type: 'string' },
   },
 });
-const [reference, variant] = (values.variants ?? '').split(',') as [string, string];
+const [named, variant] = (values.variants ?? '').split(',') as [string, string];
+const compareLib = values['compare-lib'];
+/** The reference's label: the named reference variant, or the variant on the copy of src/. */
+const reference = compareLib === undefined ? named : 'compare-lib';
 const calls = Number(values.calls);
 const rounds = Number(values.rounds);
 const dir = values.dir!;
@@ -48,10 +56,15 @@ try {
     const reports = await Promise.all(
       [reference, variant].map(async (id) => {
         const prefix = join(dir, `${id}-round${round + 1}`);
+        const onCopy = id === reference && compareLib !== undefined;
         const report = await runChild<PeerRunReport>(
           join(here, 'child.ts'),
-          ['--variant', id, '--url', simulator.url, '--concurrency', values.concurrency!, '--warmup', values.warmup!, '--calls', String(calls), '--profile-prefix', prefix],
-          { timeoutMs: 600_000, execArgv: (values['node-flags'] ?? '').split(' ').filter((f) => f !== '') },
+          ['--variant', onCopy ? variant : id, '--url', simulator.url, '--concurrency', values.concurrency!, '--warmup', values.warmup!, '--calls', String(calls), '--profile-prefix', prefix],
+          {
+            timeoutMs: 600_000,
+            execArgv: (values['node-flags'] ?? '').split(' ').filter((f) => f !== ''),
+            ...(onCopy ? { env: { ...process.env, BENCH_LIB: compareLib } } : {}),
+          },
         );
         return { id, prefix, report };
       }),

@@ -1,6 +1,6 @@
 /**
- * `node bench/profile-summary.ts file.cpuprofile [top] [within]`: self and inclusive time per
- * function from a `--cpu-prof` profile, to see where the hot path spends. With `within` (a
+ * `node bench/profile-summary.ts file.cpuprofile [top] [within]`: self and inclusive share of
+ * the samples per function from a `--cpu-prof` profile, to see where the hot path spends. With `within` (a
  * function name, e.g. `publishRequest`), only samples under that function count, so the
  * harness around the code under test drops out of the percentages.
  */
@@ -34,7 +34,9 @@ const isWithin = (id: number): boolean => {
 for (let i = 0; i < profile.samples.length; i++) {
   const id = profile.samples[i]!;
   if (within !== undefined && !isWithin(id)) continue;
-  self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  // Each sample counts once: its time delta is wall-clock, and on a loaded machine a few
+  // samples taken after the thread was descheduled would carry seconds and swamp the rest.
+  self.set(id, (self.get(id) ?? 0) + 1);
 }
 const total = [...self.values()].reduce((a, b) => a + b, 0);
 const name = (n: ProfileNode): string => {

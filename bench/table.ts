@@ -1,5 +1,6 @@
 import type { HandlerCostReport } from './micro/handler-cost.ts';
 import type { PartsReport } from './micro/parts.ts';
+import type { PeerSummary } from './peers/summary.ts';
 import type { Spread } from './stats.ts';
 import type { AbSummary, SoakSummary, Target, VariantSummary } from './summary.ts';
 
@@ -93,5 +94,21 @@ export function targetTable(targets: readonly Target[]): string {
   return markdownTable(
     ['target', 'measured', 'limit', 'result'],
     targets.map((t) => [t.description, fixed(t.value, ['handler-cpu', 'throughput', 'body-flat-past-cap'].includes(t.id) ? 3 : 2), `${t.comparison} ${t.limit}`, t.met ? 'met' : 'MISSED']),
+  );
+}
+
+/** The end-to-end comparison: CPU per call through the openai SDK, and what each variant adds to its bare run. */
+export function peersTable(peers: readonly PeerSummary[]): string {
+  const cells = (p: PeerSummary, workload: 'chat' | 'stream'): string[] => {
+    const w = p.workloads[workload];
+    return [
+      `${fixed(w.cpu.median, 0)} ±${fixed(w.roundSpreadPct / 2, 0)}%`,
+      w.added === undefined ? '-' : `${w.added.median >= 0 ? '+' : ''}${withSpread(w.added, 0)}`,
+      w.vsOurs === undefined ? '-' : `${fixed(w.vsOurs, 2)}x`,
+    ];
+  };
+  return markdownTable(
+    ['client process CPU per call, us (median of rounds)', 'chat', 'added', 'vs ours', 'streamed chat', 'added', 'vs ours'],
+    peers.map((p) => [p.label, ...cells(p, 'chat'), ...cells(p, 'stream')]),
   );
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { PEER_VARIANTS } from '../../bench/peers/variants.ts';
 import { VARIANTS } from '../../bench/variants/index.ts';
 
 const run = promisify(execFile);
@@ -17,7 +18,7 @@ describe('npm run bench -- --quick', () => {
     // The sources, not dist/: the smoke test must not depend on (or race) a build.
     await run(process.execPath, ['bench/main.ts', '--quick', '--out', out], {
       env: { ...process.env, BENCH_LIB: 'src' },
-      timeout: 110_000,
+      timeout: 290_000,
     });
     const result = JSON.parse(readFileSync(out, 'utf8')) as {
       quick: boolean;
@@ -27,6 +28,12 @@ describe('npm run bench -- --quick', () => {
       handlerCost: { cases: Array<{ id: string; addedCpuUs: number }>; metricsExported: string[]; bodyReading: Array<{ id: string; oursUs: number }> };
       parts: { parts: Array<{ id: string }> };
       targets: Array<{ id: string; met: boolean }>;
+      peers: Array<{
+        id: string;
+        spans: number;
+        versions: Record<string, string>;
+        workloads: Record<'chat' | 'stream', { errors: number; cpu: { median: number }; added?: { median: number } }>;
+      }>;
     };
     expect(result.quick).toBe(true);
     expect(result.variants.map((v) => v.id)).toEqual(VARIANTS.map((v) => v.id));
@@ -45,8 +52,20 @@ describe('npm run bench -- --quick', () => {
     expect(result.handlerCost.bodyReading.map((b) => b.id)).toEqual(['chat', 'chat-gzip', 'stream', 'embeddings-3mb-gzip', 'embeddings-12mb-gzip']);
     for (const b of result.handlerCost.bodyReading) expect(Number.isFinite(b.oursUs), b.id).toBe(true);
     expect(result.parts.parts.map((p) => p.id)).toEqual(expect.arrayContaining(['headers-flat', 'headers-object', 'duration', 'attributes']));
+    // End to end through the openai SDK: every variant on its major, both workloads, no failed call.
+    expect(result.peers.map((p) => p.id)).toEqual(PEER_VARIANTS.map((v) => v.id));
+    for (const peer of result.peers) {
+      const variant = PEER_VARIANTS.find((v) => v.id === peer.id)!;
+      expect(peer.versions['openai']?.split('.')[0], peer.id).toBe(String(variant.major));
+      expect(peer.spans > 0, peer.id).toBe(variant.instrumenting !== 'none' && variant.instrumenting !== 'channels-floor');
+      for (const workload of ['chat', 'stream'] as const) {
+        expect(peer.workloads[workload].errors, `${peer.id} ${workload}`).toBe(0);
+        expect(peer.workloads[workload].cpu.median, `${peer.id} ${workload}`).toBeGreaterThan(0);
+        expect(peer.workloads[workload].added === undefined, `${peer.id} ${workload}`).toBe(variant.instrumenting === 'none');
+      }
+    }
     expect(result.targets.map((t) => t.id)).toEqual([
       'handler-cpu', 'throughput', 'floor-gap', 'body-chat', 'body-stream-chunk', 'body-flat-past-cap', 'other-hosts', 'heap-flat',
     ]);
-  }, 120_000);
+  }, 300_000);
 });

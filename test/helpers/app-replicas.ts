@@ -57,7 +57,14 @@ export interface OtlpExport {
  */
 export async function startReplicas(
   count: number,
-  env: { baseUrl: string; apiKey: string; model?: string; otlp?: OtlpExport; /** Another app of test/fixtures/apps/ that speaks the same protocol. @default ramp.mjs */ app?: string },
+  env: {
+    baseUrl: string;
+    apiKey: string;
+    model?: string;
+    otlp?: OtlpExport;
+    /** Another app of test/fixtures/apps/ that speaks the same stdin/stdout protocol. @default ramp.mjs */
+    app?: string;
+  },
 ): Promise<Replicas> {
   const list: Array<Replica & { child: ChildProcessWithoutNullStreams; exited: Promise<void> }> = [];
   for (let index = 0; index < count; index++) {

@@ -284,12 +284,13 @@ export async function startAlertmanager(binary: string, config: Record<string, u
     ],
     ready: () => answersOk(`${url}/-/ready`),
   });
+  const stopProcess = managed.stop;
   return Object.assign(managed, {
     url,
     address: `127.0.0.1:${port}`,
     alerts: async () => (await (await fetch(`${url}/api/v2/alerts`)).json()) as AlertmanagerAlert[],
     stop: async () => {
-      await managed.stop();
+      await stopProcess();
       await rm(dir, { recursive: true, force: true });
     },
   });

@@ -22,8 +22,9 @@ import {
  * the Collector on the shipped collector-config.yaml, Prometheus 3 on the shipped
  * deploy/prometheus/prometheus.yml and alerts.yml, Alertmanager on the shipped
  * deploy/alertmanager/alertmanager.yml notifying compose's pager (demo/pager.ts), the simulator
- * with compose's settings, and instrumented demo replicas exporting OTLP to the Collector. Only addresses differ from
- * compose (free ports on 127.0.0.1). Grafana is not run (see deploy/README.md).
+ * with compose's settings, and instrumented demo replicas exporting OTLP to the Collector. Only
+ * addresses differ from compose (free ports on 127.0.0.1). Grafana is not run (see
+ * deploy/README.md).
  */
 export interface StackOptions {
   readonly programs: Readonly<Record<StackProgram, string>>;

@@ -74,7 +74,15 @@ describe.runIf(ERROR_CODES_RECORDED && !prometheusTool.skip)('insufficient_quota
     expect(replicas.first('429', DRY.name)?.code).toBe('insufficient_quota');
     expect(replicas.first('429', LIMITED.name)?.code).toBe('rate_limit_exceeded');
     expect(fired.quota.map((a) => a.labels)).toEqual([
-      { alertname: 'OpenAIInsufficientQuota', severity: 'critical', gen_ai_provider_name: 'openai', server_address: '127.0.0.1' },
+      {
+        alertname: 'OpenAIInsufficientQuota',
+        severity: 'critical',
+        gen_ai_provider_name: 'openai',
+        server_address: '127.0.0.1',
+        // Whose credit ran out: the simulator's organization and project.
+        openai_organization: 'org-simulator',
+        openai_project: 'proj_simulator',
+      },
     ]);
     const history = await firingHistory(prometheus, startAt, Date.now());
     expect(firstFiring(history, 'OpenAIRateLimited', { gen_ai_request_model: LIMITED.model })).toBeDefined();

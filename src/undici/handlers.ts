@@ -49,7 +49,7 @@ export class UndiciHandlers {
     if (record === undefined) return;
     record.activity++;
     if (record.model === undefined && (typeof chunk === 'string' || chunk instanceof Uint8Array)) {
-      record.model = scanForModel(record.source as UndiciState, chunk, record.model);
+      if (record.source instanceof UndiciState) record.model = scanForModel(record.source, chunk, record.model);
     }
   };
 
@@ -65,8 +65,8 @@ export class UndiciHandlers {
   };
 
   /**
-   * `undici:request:bodyChunkReceived` (undici >= 7.11): keeps long streams alive, notes when a
-   * stream's first chunk came, and hands the chunk to this request's body reading.
+   * `undici:request:bodyChunkReceived` (undici >= 7.11): keeps long streams alive, hands the
+   * chunk to this request's body reading, and announces the stream's data events it ended.
    */
   onBodyChunkReceived = (message: unknown): void => {
     const { request, chunk } = (message ?? {}) as { request?: object; chunk?: unknown };
@@ -74,8 +74,9 @@ export class UndiciHandlers {
     if (record === undefined) return;
     record.activity++;
     // Only chunks of the final response count: nothing before its headers is the answer.
-    if (!(chunk instanceof Uint8Array) || record.statusCode === 0) return;
-    const ended = (record.source as UndiciState).push(record, chunk);
+    const source = record.source;
+    if (!(chunk instanceof Uint8Array) || record.statusCode === 0 || !(source instanceof UndiciState)) return;
+    const ended = source.push(record, chunk);
     if (ended > 0) this.tracker.chunks(record, ended);
   };
 
@@ -92,7 +93,7 @@ export class UndiciHandlers {
     const record = this.tracker.get(request);
     if (record === undefined) return;
     // The openai SDK cancels the body once it has read `data: [DONE]`: the call completed.
-    const done = (record.source as UndiciState).streamDone;
+    const done = record.source instanceof UndiciState && record.source.streamDone;
     this.tracker.end(request, record, done ? undefined : (error ?? new Error('request failed')));
   };
 }

@@ -1,6 +1,6 @@
 import { BODY_KIND, CONTENT_CODING, type BodyCoding, type BodyKind } from '../header-parsers.ts';
 import { Decoder } from './decoder.ts';
-import { BodyFields } from './fields.ts';
+import { BodyFields, isObject } from './fields.ts';
 import { MAX_DOCUMENT_BYTES, MAX_STREAM_BYTES, TAIL_BYTES } from './limits.ts';
 import { SseSplitter, type SseEventSink } from './sse-splitter.ts';
 import type { ResponseBodyFields, ResponseBodyReader, ResponseBodyReaderInit } from './types.ts';
@@ -271,7 +271,7 @@ function trailingMembers(text: string): Record<string, unknown> | undefined {
 function tryParse(text: string): Record<string, unknown> | undefined {
   try {
     const doc: unknown = JSON.parse(text);
-    return doc !== null && typeof doc === 'object' && !Array.isArray(doc) ? (doc as Record<string, unknown>) : undefined;
+    return isObject(doc) ? doc : undefined;
   } catch {
     return undefined;
   }

@@ -147,6 +147,7 @@ class BodyReader implements ResponseBodyReader, SseEventSink {
     if (head === undefined || !this.identified) return true;
     const after = start + head.length;
     if (after > end || buf.compare(head, 0, head.length, start, after) !== 0) return true;
+    // The loop stops at the event's end (a decoded buffer may hold many events after it).
     return carriesValue(buf, after, end);
   }
 
@@ -210,7 +211,7 @@ const KEYS = [FINISH_REASON, USAGE];
  * Whether `buf[from, end)` holds one of `KEYS` with a value that is neither `null` nor `""` (or
  * next to bytes that are not JSON: then only parsing the event can tell). The rest of a chat
  * chunk after `"choices"` is a hundred bytes or so: a loop over them costs less than the setup
- * of the native searches it would take (two per key).
+ * of the native searches it would take (two per key), and a long one less than parsing it.
  */
 function carriesValue(buf: Buffer, from: number, end: number): boolean {
   for (let i = from; i < end; i++) {

@@ -4,7 +4,7 @@ import { MAX_CHOICES, MAX_VALUE_BYTES } from './limits.ts';
 type Json = Record<string, unknown>;
 type Scalar = string | number;
 
-const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
+export const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** A string to keep: not empty, and at most `MAX_VALUE_BYTES` as sent (escaped JSON text). */
 function text(v: unknown): string | undefined {
@@ -30,7 +30,7 @@ function at(doc: Json, paths: readonly (readonly string[])[]): unknown {
 }
 
 /** A Responses API status in chat completions' finish-reason vocabulary. */
-export function responsesFinishReason(status: string, incompleteReason: string | undefined): string {
+function responsesFinishReason(status: string, incompleteReason: string | undefined): string {
   if (status === 'completed') return 'stop';
   if (status === 'failed') return 'error';
   if (status !== 'incomplete') return status;
@@ -47,7 +47,6 @@ export function responsesFinishReason(status: string, incompleteReason: string |
 export class BodyFields {
   private readonly rows: readonly ResponseBodyRow[];
   private readonly values: Array<Scalar | undefined>;
-  private readonly index: ReadonlyMap<string, number>;
   /** Finish reasons by choice index. */
   private reasons: Array<string | undefined> | undefined;
   private status: string | undefined;
@@ -55,16 +54,13 @@ export class BodyFields {
 
   /** `errorBody`: the response is an error (status >= 400), so the error rows are read too. */
   constructor(errorBody: boolean) {
-    const { rows, index } = errorBody ? ERROR_ROWS : ROWS;
-    this.rows = rows;
-    this.index = index;
-    this.values = new Array<Scalar | undefined>(rows.length);
+    this.rows = errorBody ? ERROR_ROWS : ROWS;
+    this.values = new Array<Scalar | undefined>(this.rows.length);
   }
 
   /** Whether a value for `field` was read. */
   has(field: keyof ResponseBodyFields): boolean {
-    const i = this.index.get(field);
-    return i !== undefined && this.values[i] !== undefined;
+    return this.values[this.rows.findIndex((r) => r.field === field)] !== undefined;
   }
 
   /** One parsed document. A Responses API stream event carries the response object under `response`. */
@@ -114,9 +110,7 @@ export class BodyFields {
 }
 
 /** The rows read by path (`finishReasons` has its own rule above), for success and error bodies. */
-function rowSet(errorBody: boolean): { rows: readonly ResponseBodyRow[]; index: ReadonlyMap<string, number> } {
-  const rows = RESPONSE_BODY_FIELDS.filter((r) => r.type !== 'string[]' && (errorBody || !r.errorOnly));
-  return { rows, index: new Map(rows.map((r, i) => [r.field, i])) };
-}
-const ROWS = rowSet(false);
-const ERROR_ROWS = rowSet(true);
+const rowsFor = (errorBody: boolean): readonly ResponseBodyRow[] =>
+  RESPONSE_BODY_FIELDS.filter((r) => r.type !== 'string[]' && (errorBody || !r.errorOnly));
+const ROWS = rowsFor(false);
+const ERROR_ROWS = rowsFor(true);

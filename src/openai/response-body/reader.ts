@@ -1,6 +1,6 @@
 import { BODY_KIND, CONTENT_CODING, type BodyCoding, type BodyKind } from '../header-parsers.ts';
 import { Decoder } from './decoder.ts';
-import { BodyFields } from './fields.ts';
+import { BodyFields, isObject } from './fields.ts';
 import { MAX_DOCUMENT_BYTES, MAX_STREAM_BYTES, TAIL_BYTES } from './limits.ts';
 import { SseSplitter, type SseEventSink } from './sse-splitter.ts';
 import type { ResponseBodyFields, ResponseBodyReader, ResponseBodyReaderInit } from './types.ts';
@@ -147,8 +147,8 @@ class BodyReader implements ResponseBodyReader, SseEventSink {
     if (head === undefined || !this.identified) return true;
     const after = start + head.length;
     if (after > end || buf.compare(head, 0, head.length, start, after) !== 0) return true;
-    // Searches stop at the event's end (a decoded buffer may hold many events after it).
-    return carriesValue(buf.length - end > 1024 ? buf.subarray(0, end) : buf, after, end);
+    // The loop stops at the event's end (a decoded buffer may hold many events after it).
+    return carriesValue(buf, after, end);
   }
 
   finish(): ResponseBodyFields {
@@ -210,16 +210,10 @@ const KEYS = [FINISH_REASON, USAGE];
 /**
  * Whether `buf[from, end)` holds one of `KEYS` with a value that is neither `null` nor `""` (or
  * next to bytes that are not JSON: then only parsing the event can tell). The rest of a chat
- * chunk after `"choices"` is a hundred bytes or so: a loop over them costs less than the native
- * searches' setup; a longer rest is searched natively.
+ * chunk after `"choices"` is a hundred bytes or so: a loop over them costs less than the setup
+ * of the native searches it would take (two per key), and a long one less than parsing it.
  */
 function carriesValue(buf: Buffer, from: number, end: number): boolean {
-  if (end - from > 512) {
-    for (const key of KEYS) {
-      for (let i = buf.indexOf(key, from); i >= 0 && i < end; i = buf.indexOf(key, i + 1)) if (valueFollows(buf, i + key.length)) return true;
-    }
-    return false;
-  }
   for (let i = from; i < end; i++) {
     if (buf[i] !== QUOTE) continue;
     for (const key of KEYS) if (startsWith(buf, i, key) && valueFollows(buf, i + key.length)) return true;
@@ -278,7 +272,7 @@ function trailingMembers(text: string): Record<string, unknown> | undefined {
 function tryParse(text: string): Record<string, unknown> | undefined {
   try {
     const doc: unknown = JSON.parse(text);
-    return doc !== null && typeof doc === 'object' && !Array.isArray(doc) ? (doc as Record<string, unknown>) : undefined;
+    return isObject(doc) ? doc : undefined;
   } catch {
     return undefined;
   }

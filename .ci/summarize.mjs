@@ -40,5 +40,7 @@ for (const run of runs) {
   failed += report.numFailedTests + brokenFiles;
   skipped += report.numPendingTests + report.numTodoTests;
 }
-console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+// The last line is the sum alone, `N passed, M failed`: CI reads it as it stands.
+if (skipped) console.log(`${skipped} skipped (tests for another runtime)`);
+console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 || passed === 0 ? 1 : 0);

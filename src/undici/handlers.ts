@@ -38,7 +38,7 @@ export class UndiciHandlers {
     const source = new UndiciState();
     // undici.request() hands the body over as a Buffer (or string): readable without touching it.
     const body = request.body;
-    const model = typeof body === 'string' || body instanceof Uint8Array ? scanForModel(source, body, undefined) : undefined;
+    const model = typeof body === 'string' || body instanceof Uint8Array ? scanForModel(source, body) : undefined;
     this.tracker.open(request as object, { target, method: request.method, resendCount: readResendCount(request.headers), model, source, inject });
   };
 
@@ -49,7 +49,7 @@ export class UndiciHandlers {
     if (record === undefined) return;
     record.activity++;
     if (record.model === undefined && (typeof chunk === 'string' || chunk instanceof Uint8Array)) {
-      if (record.source instanceof UndiciState) record.model = scanForModel(record.source, chunk, record.model);
+      if (record.source instanceof UndiciState) record.model = scanForModel(record.source, chunk);
     }
   };
 
@@ -99,8 +99,8 @@ export class UndiciHandlers {
 }
 
 /** The model, searched for in one more piece of the request body (within a byte budget). */
-function scanForModel(state: UndiciState, body: Uint8Array | string, model: string | undefined): string | undefined {
-  if (state.modelBytesScanned >= MODEL_SCAN_BUDGET_BYTES) return model;
+function scanForModel(state: UndiciState, body: Uint8Array | string): string | undefined {
+  if (state.modelBytesScanned >= MODEL_SCAN_BUDGET_BYTES) return undefined;
   const startsBody = state.modelBytesScanned === 0;
   state.modelBytesScanned += scannedBytes(typeof body === 'string' ? body.length : body.byteLength);
   return findModel(body, startsBody);

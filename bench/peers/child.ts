@@ -22,6 +22,8 @@ const { values } = parseArgs({
     workloads: { type: 'string', default: WORKLOADS.join(',') },
     /** Write a CPU profile of each workload's measured calls (not the start-up or warm-up) to <prefix>-<workload>.cpuprofile. */
     'profile-prefix': { type: 'string' },
+    /** Write a sampled allocation profile of each workload's measured calls (every allocation, also those GC has freed) to <prefix>-<workload>.heapprofile. */
+    'heap-profile-prefix': { type: 'string' },
   },
 });
 
@@ -77,6 +79,7 @@ async function main(): Promise<PeerRunReport> {
   const workloads = (values.workloads ?? '').split(',').map((w) => w.trim()) as Workload[];
   for (const w of workloads) if (!WORKLOADS.includes(w)) throw new Error(`unknown workload ${w}`);
   const profilePrefix = values['profile-prefix'];
+  const heapPrefix = values['heap-profile-prefix'];
   const pipeline = await startPipeline(variant, values.url);
   const load = {} as Record<Workload, LoadResult>;
   try {
@@ -84,8 +87,10 @@ async function main(): Promise<PeerRunReport> {
       const call = callOf(pipeline, workload);
       await runLoad(call, warmup, concurrency);
       const stop = profilePrefix === undefined ? undefined : await startProfiler();
+      const stopHeap = heapPrefix === undefined ? undefined : await startAllocationSampler();
       load[workload] = await runLoad(call, calls, concurrency);
       if (stop !== undefined) writeFileSync(`${profilePrefix}-${workload}.cpuprofile`, JSON.stringify(await stop()));
+      if (stopHeap !== undefined) writeFileSync(`${heapPrefix}-${workload}.heapprofile`, JSON.stringify(await stopHeap()));
     }
   } finally {
     await pipeline.shutdown();
@@ -102,6 +107,19 @@ async function startProfiler(): Promise<() => Promise<unknown>> {
   await session.post('Profiler.start');
   return async () => {
     const { profile } = await session.post('Profiler.stop');
+    session.disconnect();
+    return profile;
+  };
+}
+
+/** Samples allocations (one per 1 KiB on average), keeping those GC has freed, until the returned function is called. */
+async function startAllocationSampler(): Promise<() => Promise<unknown>> {
+  const session = new Session();
+  session.connect();
+  await session.post('HeapProfiler.enable');
+  await session.post('HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  return async () => {
+    const { profile } = await session.post('HeapProfiler.stopSampling');
     session.disconnect();
     return profile;
   };

@@ -58,7 +58,8 @@ export function recordLatestEnd(
   const output = countOrZero(body?.outputTokens);
   instruments.inferenceInputTokens.record(input, histogramAttributes);
   instruments.inferenceOutputTokens.record(output, histogramAttributes);
-  const counterAttributes = { ...latestAttributes(record, undefined), [ATTR_GEN_AI_TOKEN_MODALITY]: TOKEN_MODALITY_UNKNOWN };
+  const counterAttributes = latestAttributes(record, undefined);
+  counterAttributes[ATTR_GEN_AI_TOKEN_MODALITY] = TOKEN_MODALITY_UNKNOWN;
   instruments.usageInputTokens.add(input, counterAttributes);
   instruments.usageOutputTokens.add(output, counterAttributes);
   instruments.usageCacheReadInputTokens.add(countOrZero(body?.cachedInputTokens), counterAttributes);

@@ -98,3 +98,26 @@ export function accountProfile(profile: CpuProfile, calls: number, mainThreadCpu
   for (const c of CATEGORIES) totals[c] = sampled === 0 ? 0 : (totals[c] / sampled) * (mainThreadCpuUs / calls);
   return totals;
 }
+
+export interface HeapProfileNode {
+  callFrame: Frame;
+  selfSize: number;
+  children?: HeapProfileNode[];
+}
+
+/**
+ * Bytes allocated per call in each category, from a sampling heap profile that kept the
+ * samples GC had already freed (so it counts every allocation, short-lived ones too): what
+ * the GC helper threads and the scavenger work through.
+ */
+export function accountAllocations(head: HeapProfileNode, calls: number): Record<Category, number> {
+  const totals = Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number>;
+  const walk = (node: HeapProfileNode, path: Frame[]): void => {
+    path.push(node.callFrame);
+    if (node.selfSize > 0) totals[categorize(path.toReversed())] += node.selfSize / calls;
+    for (const child of node.children ?? []) walk(child, path);
+    path.pop();
+  };
+  walk(head, []);
+  return totals;
+}

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
  * Our handlers run once per request, which keeps most of them below V8's top tier for the
  * life of an app. There, an object literal with a computed key (`{ [ATTR_X]: v }`) costs a
  * runtime call per key; assigning the same keys one by one goes through inline caches
- * (bench/README.md, "Where the added CPU went"). Attribute names stay imported from
+ * (CONTRIBUTING.md, "Code on the hot path"). Attribute names stay imported from
  * semconv.ts: build the object, then assign.
  */
 const SRC = path.resolve(import.meta.dirname, '../../src');

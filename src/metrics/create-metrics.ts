@@ -5,7 +5,7 @@ import { fieldForMetric, headerValue, type FieldRef, type OpenAIResponseHeaders 
 import { errorType } from '../requests/error-type.ts';
 import { TOKEN_TYPE_INPUT, TOKEN_TYPE_OUTPUT } from '../semconv.ts';
 import { boundedErrorCode } from './error-codes.ts';
-import { operationAttributes, quotaSeries, tokenAttributes, type QuotaSeries } from './attributes.ts';
+import { operationAttributes, quotaSeries, tokenAttributes } from './attributes.ts';
 import { createInstruments, INSTRUMENT_SPECS, type QuotaGauges } from './instruments.ts';
 import { recordLatestChunks, recordLatestEnd } from './latest-conventions.ts';
 import { projectQuota, type QuotaObservation } from './projection.ts';
@@ -76,7 +76,7 @@ export function createMetrics(meter: Meter, config: () => ResolvedConfig, option
       try {
         const headers = record.headers;
         if (headers === undefined) return;
-        recordRateLimits(store, quotaSeries, record, headers, now());
+        recordRateLimits(store, record, headers, now());
         const processingMs = headerValue(headers, PROCESSING_MS);
         if (processingMs !== undefined && Number.isFinite(processingMs) && processingMs >= 0) {
           instruments.processingDuration.record(processingMs / 1000, operationAttributes(record, errorType(record.statusCode, undefined)));
@@ -121,13 +121,7 @@ export function createMetrics(meter: Meter, config: () => ResolvedConfig, option
   };
 }
 
-function recordRateLimits(
-  store: RateLimitStore,
-  quotaSeries: (record: RequestRecord) => QuotaSeries,
-  record: RequestRecord,
-  headers: OpenAIResponseHeaders,
-  observedAt: number,
-): void {
+function recordRateLimits(store: RateLimitStore, record: RequestRecord, headers: OpenAIResponseHeaders, observedAt: number): void {
   const requests = quota(headers, REQUESTS);
   const tokens = quota(headers, TOKENS);
   // A response without rate-limit headers (an error page, a proxy) says nothing about the quota.

@@ -1,3 +1,5 @@
+import { isJsonSpace } from '../openai/json-space.ts';
+
 /**
  * Finds the top-level `"model": "<name>"` of a JSON request body without parsing it: the body
  * may be megabytes of prompt, and we only want one short string. Clients serialise `model`
@@ -57,7 +59,7 @@ function scan(buf: Buffer, atStart: boolean, atEnd: boolean): string | undefined
 function followsObjectStart(buf: Buffer, at: number): boolean {
   for (let i = at - 1; i >= 0; i--) {
     const c = buf[i]!;
-    if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) continue;
+    if (isJsonSpace(c)) continue;
     return c === 0x7b /* { */ || c === 0x2c /* , */;
   }
   return false;
@@ -97,10 +99,6 @@ function readStringValue(buf: Buffer, from: number): string | undefined {
 }
 
 function skipSpace(buf: Buffer, i: number, end: number): number {
-  while (i < end) {
-    const c = buf[i];
-    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break;
-    i++;
-  }
+  while (i < end && isJsonSpace(buf[i])) i++;
   return i;
 }

@@ -1,4 +1,5 @@
 import { BODY_KIND, CONTENT_CODING, type BodyCoding, type BodyKind } from '../header-parsers.ts';
+import { isJsonSpace } from '../json-space.ts';
 import { Decoder } from './decoder.ts';
 import { BodyFields, isObject } from './fields.ts';
 import { MAX_DOCUMENT_BYTES, MAX_STREAM_BYTES, TAIL_BYTES } from './limits.ts';
@@ -202,8 +203,6 @@ const CLOSE_OBJECT = 0x7d;
 const CLOSE_ARRAY = 0x5d;
 const N = 0x6e;
 
-const isSpace = (c: number | undefined): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-
 /** The keys whose value makes an event that begins like the last parsed one worth parsing. */
 const KEYS = [FINISH_REASON, USAGE];
 
@@ -228,13 +227,13 @@ function startsWith(buf: Buffer, at: number, key: Buffer): boolean {
 
 /** After a key's closing quote: a colon, then a value other than `null` or `""`. */
 function valueFollows(buf: Buffer, j: number): boolean {
-  while (isSpace(buf[j])) j++;
+  while (isJsonSpace(buf[j])) j++;
   const after = buf[j];
   // The same text as a string value, not a key.
   if (after === COMMA || after === CLOSE_OBJECT || after === CLOSE_ARRAY) return false;
   if (after !== COLON) return true;
   j++;
-  while (isSpace(buf[j])) j++;
+  while (isJsonSpace(buf[j])) j++;
   const c = buf[j];
   return c !== N && !(c === QUOTE && buf[j + 1] === QUOTE);
 }
